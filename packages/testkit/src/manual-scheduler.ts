@@ -38,7 +38,11 @@ export class ManualScheduler {
    * @returns a function that cancels the timer.
    */
   setTimeout(fn: () => void, ms: number): () => void {
-    const timer: PendingTimer = { dueAt: this.clock.now() + Math.max(0, ms), order: this.#order++, fn };
+    const timer: PendingTimer = {
+      dueAt: this.clock.now() + Math.max(0, ms),
+      order: this.#order++,
+      fn,
+    };
     this.#timers.push(timer);
     return () => {
       this.#timers = this.#timers.filter((pending) => pending !== timer);

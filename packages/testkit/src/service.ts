@@ -17,8 +17,7 @@ export const REDIS: ServiceEndpoint = {
   name: 'Redis',
   host: '127.0.0.1',
   port: 6379,
-  howToStart:
-    "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
+  howToStart: "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
 };
 
 /**
@@ -55,7 +54,8 @@ export function isTcpReachable(host: string, port: number, timeoutMs = 1000): Pr
 export async function requireService(service: ServiceEndpoint): Promise<boolean> {
   if (await isTcpReachable(service.host, service.port)) return true;
   const line = `${service.name} is not reachable on ${service.host}:${service.port}; start it with: ${service.howToStart}`;
-  if (process.env['CI'] === 'true') throw new Error(`${line} (CI=true: integration tests must not skip)`);
+  if (process.env['CI'] === 'true')
+    throw new Error(`${line} (CI=true: integration tests must not skip)`);
   console.warn(`skipping ${service.name} integration tests: ${line}`);
   return false;
 }
