@@ -25,3 +25,4 @@ export {
   MemoryWorkerIdRegistry,
   type MemoryWorkerIdRegistryOptions,
 } from './memory-worker-id-lease.js';
+export { type SlotStore, SlotStoreLease } from './slot-store-lease.js';

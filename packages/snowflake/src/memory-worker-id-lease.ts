@@ -1,12 +1,7 @@
 import type { Clock } from './clock.js';
-import { LeaseTenure, type SlotStore } from './internal/lease-tenure.js';
 import { systemClock } from './internal/system.js';
-import type {
-  WorkerIdLease,
-  WorkerIdLeaseOptions,
-  WorkerIdLeaseState,
-  WorkerSlot,
-} from './lease.js';
+import type { WorkerIdLease, WorkerIdLeaseOptions, WorkerSlot } from './lease.js';
+import { type SlotStore, SlotStoreLease } from './slot-store-lease.js';
 
 let tokens = 0;
 
@@ -118,9 +113,7 @@ export interface MemoryWorkerIdLeaseOptions extends WorkerIdLeaseOptions {
  * const generator = new SnowflakeGenerator({ ...slot, lease });
  * ```
  */
-export class MemoryWorkerIdLease implements WorkerIdLease {
-  readonly #tenure: LeaseTenure;
-
+export class MemoryWorkerIdLease extends SlotStoreLease {
   /**
    * @param options - the registry, TTL, safety margin and clock.
    * @throws SnowflakeError `GK_SNOWFLAKE_INVALID_LEASE_OPTIONS`.
@@ -133,52 +126,6 @@ export class MemoryWorkerIdLease implements WorkerIdLease {
       extend: async (slot, token, ttlMs) => registry.extend(slot, token, ttlMs),
       free: async (slot, token) => registry.free(slot, token),
     };
-    this.#tenure = new LeaseTenure(store, `memory-lease-${tokens}`, options);
-  }
-
-  /** {@inheritDoc WorkerIdLease.ttlMs} */
-  get ttlMs(): number {
-    return this.#tenure.ttlMs;
-  }
-
-  /** {@inheritDoc WorkerIdLease.state} */
-  get state(): WorkerIdLeaseState {
-    return this.#tenure.state;
-  }
-
-  /** {@inheritDoc LeaseGuard.slot} */
-  get slot(): WorkerSlot | undefined {
-    return this.#tenure.slot;
-  }
-
-  /** {@inheritDoc LeaseGuard.validUntil} */
-  get validUntil(): number {
-    return this.#tenure.validUntil;
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.acquire}
-   * @returns the slot now held.
-   * @throws SnowflakeError `GK_SNOWFLAKE_NO_FREE_SLOT`, `GK_SNOWFLAKE_LEASE_ALREADY_ACQUIRED`.
-   */
-  acquire(): Promise<WorkerSlot> {
-    return this.#tenure.acquire();
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.renew}
-   * @returns when extended.
-   * @throws SnowflakeError `GK_SNOWFLAKE_LEASE_LOST`, `GK_SNOWFLAKE_LEASE_NOT_HELD`.
-   */
-  renew(): Promise<void> {
-    return this.#tenure.renew();
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.release}
-   * @returns when the slot is free again.
-   */
-  release(): Promise<void> {
-    return this.#tenure.release();
+    super(store, `memory-lease-${tokens}`, options);
   }
 }

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LeaseTenure, type SlotStore } from './internal/lease-tenure.js';
-import type {
-  WorkerIdLease,
-  WorkerIdLeaseOptions,
-  WorkerIdLeaseState,
-  WorkerSlot,
-} from './lease.js';
+import type { WorkerIdLease, WorkerIdLeaseOptions, WorkerSlot } from './lease.js';
+import { type SlotStore, SlotStoreLease } from './slot-store-lease.js';
 
 /** Extends the key's TTL only if it still holds our token. */
 const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -58,9 +53,7 @@ export const DEFAULT_REDIS_WORKER_ID_LEASE_OPTIONS = {
  * new LeaseRenewer(lease).start();
  * ```
  */
-export class RedisWorkerIdLease implements WorkerIdLease {
-  readonly #tenure: LeaseTenure;
-
+export class RedisWorkerIdLease extends SlotStoreLease {
   /**
    * @param options - client, key prefix, TTL, safety margin, clock and token factory.
    * @throws SnowflakeError `GK_SNOWFLAKE_INVALID_LEASE_OPTIONS`.
@@ -81,54 +74,6 @@ export class RedisWorkerIdLease implements WorkerIdLease {
         await client.eval(RELEASE_SCRIPT, 1, keyOf(slot), token);
       },
     };
-    this.#tenure = new LeaseTenure(store, createToken(), options);
-  }
-
-  /** {@inheritDoc WorkerIdLease.ttlMs} */
-  get ttlMs(): number {
-    return this.#tenure.ttlMs;
-  }
-
-  /** {@inheritDoc WorkerIdLease.state} */
-  get state(): WorkerIdLeaseState {
-    return this.#tenure.state;
-  }
-
-  /** {@inheritDoc LeaseGuard.slot} */
-  get slot(): WorkerSlot | undefined {
-    return this.#tenure.slot;
-  }
-
-  /** {@inheritDoc LeaseGuard.validUntil} */
-  get validUntil(): number {
-    return this.#tenure.validUntil;
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.acquire}
-   * @returns the slot now held.
-   * @throws SnowflakeError `GK_SNOWFLAKE_NO_FREE_SLOT`, `GK_SNOWFLAKE_LEASE_ALREADY_ACQUIRED`,
-   * `GK_SNOWFLAKE_LEASE_STORE_FAILED`.
-   */
-  acquire(): Promise<WorkerSlot> {
-    return this.#tenure.acquire();
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.renew}
-   * @returns when extended.
-   * @throws SnowflakeError `GK_SNOWFLAKE_LEASE_LOST`, `GK_SNOWFLAKE_LEASE_NOT_HELD`.
-   */
-  renew(): Promise<void> {
-    return this.#tenure.renew();
-  }
-
-  /**
-   * {@inheritDoc WorkerIdLease.release}
-   * @returns when Redis has been told.
-   * @throws SnowflakeError `GK_SNOWFLAKE_LEASE_STORE_FAILED`.
-   */
-  release(): Promise<void> {
-    return this.#tenure.release();
+    super(store, createToken(), options);
   }
 }

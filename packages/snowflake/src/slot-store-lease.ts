@@ -1,17 +1,31 @@
-import type { Clock } from '../clock.js';
-import { SnowflakeError, SnowflakeErrorCode } from '../errors.js';
+import type { Clock } from './clock.js';
+import { SnowflakeError, SnowflakeErrorCode } from './errors.js';
+import { systemClock } from './internal/system.js';
 import {
   DEFAULT_WORKER_ID_LEASE_OPTIONS,
+  type WorkerIdLease,
   type WorkerIdLeaseOptions,
   type WorkerIdLeaseState,
   type WorkerSlot,
-} from '../lease.js';
-import { systemClock } from './system.js';
+} from './lease.js';
 
 /** The number of (worker, process) slots: 32 * 32. */
-export const SLOT_COUNT = 1024;
+const SLOT_COUNT = 1024;
 
-/** The storage a lease backend provides; every operation is atomic and checks the token. */
+/**
+ * The storage a {@link SlotStoreLease} backend provides. Every operation must be atomic and
+ * check the token, so that one node can never extend or free another node's slot.
+ *
+ * @example
+ * ```ts
+ * // An etcd, ZooKeeper or SQL backend implements these three calls.
+ * const store: SlotStore = {
+ *   claim: async (slot, token, ttlMs) => myKv.putIfAbsent(keyOf(slot), token, ttlMs),
+ *   extend: async (slot, token, ttlMs) => myKv.touchIfEquals(keyOf(slot), token, ttlMs),
+ *   free: async (slot, token) => myKv.deleteIfEquals(keyOf(slot), token),
+ * };
+ * ```
+ */
 export interface SlotStore {
   /** Sets slot -> token with the TTL only if the slot is free; resolves whether it was set. */
   claim(slot: WorkerSlot, token: string, ttlMs: number): Promise<boolean>;
@@ -34,10 +48,19 @@ function storeFailed(action: string, cause: unknown): SnowflakeError {
 }
 
 /**
- * The state machine every {@link WorkerIdLease} shares: one acquisition, renewals that count
- * validity from the moment they were sent, loss on any failed renewal.
+ * A {@link WorkerIdLease} on any {@link SlotStore}: the state machine every backend shares.
+ * One acquisition per lease (slots tried in order, 1024 in all); validity counted from the
+ * moment an acquire or renew was *sent*, minus the safety margin; loss on any failed renewal.
+ * {@link MemoryWorkerIdLease} and `RedisWorkerIdLease` are this class on their stores.
+ *
+ * @example
+ * ```ts
+ * const lease = new SlotStoreLease(myStore, crypto.randomUUID(), { ttlMs: 30_000 });
+ * const generator = new SnowflakeGenerator({ ...(await lease.acquire()), lease });
+ * ```
  */
-export class LeaseTenure {
+export class SlotStoreLease implements WorkerIdLease {
+  /** {@inheritDoc WorkerIdLease.ttlMs} */
   readonly ttlMs: number;
   readonly #safetyMarginMs: number;
   readonly #clock: Clock;
@@ -49,7 +72,7 @@ export class LeaseTenure {
 
   /**
    * @param store - the backend.
-   * @param token - this lease's unique token.
+   * @param token - this lease's unique token (unique across the fleet).
    * @param options - TTL, safety margin and clock.
    * @throws SnowflakeError `GK_SNOWFLAKE_INVALID_LEASE_OPTIONS`.
    */
@@ -74,18 +97,27 @@ export class LeaseTenure {
     this.#token = token;
   }
 
+  /** {@inheritDoc WorkerIdLease.state} */
   get state(): WorkerIdLeaseState {
     return this.#state;
   }
 
+  /** {@inheritDoc LeaseGuard.slot} */
   get slot(): WorkerSlot | undefined {
     return this.#slot;
   }
 
+  /** {@inheritDoc LeaseGuard.validUntil} */
   get validUntil(): number {
     return this.#validUntil;
   }
 
+  /**
+   * {@inheritDoc WorkerIdLease.acquire}
+   * @returns the slot now held.
+   * @throws SnowflakeError `GK_SNOWFLAKE_NO_FREE_SLOT`, `GK_SNOWFLAKE_LEASE_ALREADY_ACQUIRED`,
+   * `GK_SNOWFLAKE_LEASE_STORE_FAILED`.
+   */
   async acquire(): Promise<WorkerSlot> {
     if (this.#state !== 'idle') {
       throw new SnowflakeError(
@@ -125,6 +157,11 @@ export class LeaseTenure {
     );
   }
 
+  /**
+   * {@inheritDoc WorkerIdLease.renew}
+   * @returns when extended.
+   * @throws SnowflakeError `GK_SNOWFLAKE_LEASE_LOST`, `GK_SNOWFLAKE_LEASE_NOT_HELD`.
+   */
   async renew(): Promise<void> {
     const slot = this.#slot;
     if (this.#state === 'lost') throw this.#lost('the lease was already lost');
@@ -149,6 +186,11 @@ export class LeaseTenure {
     this.#validUntil = Math.max(this.#validUntil, sentAt + this.ttlMs - this.#safetyMarginMs);
   }
 
+  /**
+   * {@inheritDoc WorkerIdLease.release}
+   * @returns when the store has freed the slot.
+   * @throws SnowflakeError `GK_SNOWFLAKE_LEASE_STORE_FAILED`.
+   */
   async release(): Promise<void> {
     const slot = this.#slot;
     const wasHeld = this.#state === 'held' || this.#state === 'lost';
