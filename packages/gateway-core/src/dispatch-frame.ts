@@ -1,0 +1,122 @@
+import { GatewayError, GatewayErrorCode } from './errors.js';
+
+function serialize(value: unknown, what: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (cause) {
+    throw new GatewayError(GatewayErrorCode.InvalidPayload, `${what} cannot be serialized`, {
+      cause,
+    });
+  }
+  if (json === undefined) {
+    throw new GatewayError(GatewayErrorCode.InvalidPayload, `${what} has no JSON representation`);
+  }
+  return json;
+}
+
+/**
+ * One dispatch (op 0) serialized once for any number of sessions. The frame text is split
+ * around the sequence, `{"op":0,"t":<t>,"s":` + seq + `,"d":<d>}`, so each session's frame
+ * costs one string concatenation instead of a full `JSON.stringify`. Variants of the payload
+ * (e.g. without message content, for sessions lacking MESSAGE_CONTENT) are built and
+ * serialized once, on first use.
+ *
+ * Create it with {@link prepareDispatch}; the public type has no constructor.
+ *
+ * @example
+ * ```ts
+ * import { prepareDispatch } from '@guildkit/gateway-core';
+ *
+ * const prepared = prepareDispatch('TYPING_START', { channel_id: '1', user_id: '2' });
+ * prepared.frame(7); // '{"op":0,"t":"TYPING_START","s":7,"d":{"channel_id":"1","user_id":"2"}}'
+ * ```
+ */
+export class PreparedDispatch {
+  /** The event name (`t`). */
+  readonly t: string;
+  readonly #prefix: string;
+  readonly #suffix: string;
+  readonly #variants = new Map<string, PreparedDispatch>();
+
+  /**
+   * @param t - the event name.
+   * @param d - the payload.
+   * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when `t` is empty or `d` cannot be
+   * serialized.
+   */
+  constructor(t: string, d: unknown) {
+    if (typeof t !== 'string' || t.length === 0) {
+      throw new GatewayError(
+        GatewayErrorCode.InvalidPayload,
+        'the event name must be a non-empty string',
+      );
+    }
+    this.t = t;
+    this.#prefix = `{"op":0,"t":${serialize(t, 'the event name')},"s":`;
+    this.#suffix = `,"d":${serialize(d, `the ${t} payload`)}}`;
+  }
+
+  /**
+   * The frame text for one session.
+   *
+   * @param seq - the session's sequence number for this dispatch.
+   * @returns exactly `JSON.stringify({ op: 0, t, s: seq, d })`, byte for byte.
+   * @throws GatewayError `GK_GATEWAY_INVALID_SEQUENCE` when `seq` is not a non-negative safe
+   * integer.
+   */
+  frame(seq: number): string {
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw new GatewayError(
+        GatewayErrorCode.InvalidSequence,
+        `seq must be a non-negative safe integer, got ${String(seq)}`,
+      );
+    }
+    return this.#prefix + seq + this.#suffix;
+  }
+
+  /**
+   * A variant of this dispatch with another payload, built and serialized only the first time
+   * its key is asked for; later calls with the same key return the same variant.
+   *
+   * @param key - names the variant, e.g. `'no-message-content'`.
+   * @param build - derives the variant's payload; called at most once per key.
+   * @returns the variant, with the same event name.
+   * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when the built payload cannot be
+   * serialized.
+   * @example
+   * ```ts
+   * const stripped = prepared.variant('no-message-content', () => stripMessageContent(message));
+   * socket.send(stripped.frame(session.nextSeq()));
+   * ```
+   */
+  variant(key: string, build: () => unknown): PreparedDispatch {
+    let variant = this.#variants.get(key);
+    if (variant === undefined) {
+      variant = new PreparedDispatch(this.t, build());
+      this.#variants.set(key, variant);
+    }
+    return variant;
+  }
+}
+
+/**
+ * Serializes a dispatch payload once, for fan-out to many sessions that each number their
+ * frames with their own `s`.
+ *
+ * @param t - the event name, e.g. `GatewayDispatchEvents.MessageCreate`.
+ * @param d - the payload; anything `JSON.stringify` can represent.
+ * @returns the prepared dispatch; call {@link PreparedDispatch.frame} per session.
+ * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when `t` is empty or `d` cannot be
+ * serialized (a bigint, a cycle, `undefined`).
+ * @example
+ * ```ts
+ * import { prepareDispatch } from '@guildkit/gateway-core';
+ *
+ * const prepared = prepareDispatch('MESSAGE_CREATE', message);
+ * for (const session of audience) session.send(prepared.frame(session.nextSeq()));
+ * ```
+ */
+export function prepareDispatch(t: string, d: unknown): PreparedDispatch {
+  return new PreparedDispatch(t, d);
+}
