@@ -7,6 +7,17 @@ export {
   type FrameRateLimiterOptions,
 } from './frame-rate-limiter.js';
 export {
+  type AuthenticatedUser,
+  DEFAULT_GATEWAY_CONNECTION_OPTIONS,
+  GatewayConnection,
+  type GatewayConnectionOptions,
+} from './gateway-connection.js';
+export {
+  GatewaySession,
+  type GatewaySessionInit,
+  type SessionTransport,
+} from './gateway-session.js';
+export {
   decodeInboundFrame,
   type GuildkitLazyRequest,
   type GuildkitLazyRequestData,
@@ -35,6 +46,11 @@ export {
   ReplayBuffer,
   type ReplayBufferOptions,
 } from './replay-buffer.js';
+export {
+  MemorySessionRegistry,
+  type MemorySessionRegistryOptions,
+  type SessionRegistry,
+} from './session-registry.js';
 export {
   DEFAULT_TIMER_WHEEL_OPTIONS,
   type TimerHandle,

@@ -1,0 +1,325 @@
+import type { Clock } from '@guildkit/snowflake';
+import {
+  type APIUser,
+  GatewayCloseCodes,
+  type GatewayIdentifyData,
+  GatewayOpcodes,
+  type GatewayResumeData,
+} from 'discord-api-types/v10';
+import { prepareDispatch } from './dispatch-frame.js';
+import { FrameRateLimiter, type FrameRateLimiterOptions } from './frame-rate-limiter.js';
+import { GatewaySession, type SessionTransport } from './gateway-session.js';
+import { decodeInboundFrame, type InboundFrame } from './inbound-frame.js';
+import { checkIntents } from './intents.js';
+import { SYSTEM_CLOCK } from './internal/system-time.js';
+import type { SessionRegistry } from './session-registry.js';
+import type { TimerHandle, TimerWheel } from './timer-wheel.js';
+
+/** What {@link GatewayConnectionOptions.authenticate} resolves to for a valid token. */
+export interface AuthenticatedUser {
+  /** The user sent in READY. */
+  readonly user: APIUser;
+  /** READY's `application`. @defaultValue `{ id: user.id, flags: 0 }` (a bot's application id is its user id) */
+  readonly application?: { readonly id: string; readonly flags: number };
+}
+
+/** Options for {@link GatewayConnection}; all but `transport` are usually shared by a server. */
+export interface GatewayConnectionOptions {
+  /** This connection's socket. */
+  readonly transport: SessionTransport;
+  /**
+   * Time source for rate limits, heartbeat deadlines and resume windows; the same clock as
+   * the wheel's.
+   * @defaultValue `Date.now`
+   */
+  readonly clock?: Clock;
+  /** The wheel that holds every connection's heartbeat deadline. */
+  readonly wheel: TimerWheel;
+  /** Where sessions wait to be resumed after their connection drops. */
+  readonly registry: SessionRegistry;
+  /** Resolves the IDENTIFY token to a user, or `null` (close 4004); a rejection closes 4000. */
+  readonly authenticate: (token: string) => Promise<AuthenticatedUser | null>;
+  /** READY's `resume_gateway_url`. */
+  readonly resumeGatewayUrl: string;
+  /** The privileged intents a user's application was granted (else 4014). @defaultValue none */
+  readonly grantedPrivilegedIntents?: (user: APIUser) => number;
+  /** The ids of the guilds READY lists as unavailable stubs. @defaultValue none */
+  readonly guildIds?: (user: APIUser, shard: readonly [number, number]) => readonly string[];
+  /** Makes a `session_id`. @defaultValue `crypto.randomUUID()` */
+  readonly createSessionId?: () => string;
+  /** Called once a session is READY, e.g. to subscribe it to its guilds. */
+  readonly onReady?: (session: GatewaySession) => void;
+  /** Receives frames of a ready session other than HEARTBEAT, IDENTIFY and RESUME. */
+  readonly onFrame?: (session: GatewaySession, frame: InboundFrame) => void;
+  /** HELLO's `heartbeat_interval`. @defaultValue 41250 */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * The zombie deadline is `heartbeatIntervalMs * heartbeatGrace` after HELLO or the last
+   * HEARTBEAT; Discord's clients send their first heartbeat after `interval * jitter` (jitter
+   * in [0, 1)) and then every interval, so 1.5 leaves half an interval for latency.
+   * @defaultValue 1.5
+   */
+  readonly heartbeatGrace?: number;
+  /** How long a dropped session stays resumable. @defaultValue 180000 (3 minutes) */
+  readonly resumeWindowMs?: number;
+  /** Dispatches kept per session for RESUME. @defaultValue 1000 */
+  readonly replayCapacity?: number;
+  /** Inbound frame budget (else 4008). @defaultValue 120 frames per 60 s */
+  readonly rateLimit?: FrameRateLimiterOptions;
+}
+
+/**
+ * Defaults of {@link GatewayConnectionOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_GATEWAY_CONNECTION_OPTIONS } from '@guildkit/gateway-core';
+ *
+ * DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatIntervalMs; // 41250
+ * ```
+ */
+export const DEFAULT_GATEWAY_CONNECTION_OPTIONS = {
+  heartbeatIntervalMs: 41_250,
+  heartbeatGrace: 1.5,
+  resumeWindowMs: 180_000,
+} as const satisfies Required<
+  Pick<GatewayConnectionOptions, 'heartbeatIntervalMs' | 'heartbeatGrace' | 'resumeWindowMs'>
+>;
+
+/** Server close codes after which Discord says the client must not resume. */
+const NOT_RESUMABLE: ReadonlySet<number> = new Set([
+  GatewayCloseCodes.AuthenticationFailed,
+  GatewayCloseCodes.SessionTimedOut,
+  GatewayCloseCodes.InvalidShard,
+  GatewayCloseCodes.ShardingRequired,
+  GatewayCloseCodes.InvalidAPIVersion,
+  GatewayCloseCodes.InvalidIntents,
+  GatewayCloseCodes.DisallowedIntents,
+]);
+
+type State = 'new' | 'open' | 'identifying' | 'ready' | 'closed';
+
+/**
+ * The server side of one gateway connection, as a deterministic state machine: feed it the
+ * frames the socket receives ({@link receive}) and tell it when the socket closes
+ * ({@link peerClosed}); it answers only through its {@link SessionTransport}. HELLO on
+ * {@link open}; IDENTIFY -> READY (seq 1); HEARTBEAT -> HEARTBEAT_ACK; RESUME -> the missed
+ * dispatches, then RESUMED, or INVALID_SESSION(false); protocol errors close with Discord's
+ * codes (4001-4005, 4008-4010, 4013, 4014). A missed heartbeat closes with 4009.
+ *
+ * @see {@link https://discord.com/developers/docs/events/gateway#connection-lifecycle | Discord: connection lifecycle}
+ * @example
+ * ```ts
+ * import { GatewayConnection } from '@guildkit/gateway-core';
+ *
+ * wss.on('connection', (socket) => {
+ *   const connection = new GatewayConnection({ ...shared, transport: {
+ *     send: (text) => socket.send(text),
+ *     close: (code, reason) => socket.close(code, reason),
+ *   } });
+ *   socket.on('message', (data) => void connection.receive(String(data)));
+ *   socket.on('close', (code) => connection.peerClosed(code));
+ *   connection.open();
+ * });
+ * ```
+ */
+export class GatewayConnection {
+  readonly #options: GatewayConnectionOptions;
+  readonly #clock: Clock;
+  readonly #limiter: FrameRateLimiter;
+  readonly #heartbeatIntervalMs: number;
+  readonly #zombieAfterMs: number;
+  #state: State = 'new';
+  #session: GatewaySession | undefined;
+  #zombie: TimerHandle | undefined;
+
+  /**
+   * @param options - the transport, the shared clock, wheel, registry and hooks.
+   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` when the rate limit is out of range.
+   */
+  constructor(options: GatewayConnectionOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#limiter = new FrameRateLimiter(options.rateLimit);
+    this.#heartbeatIntervalMs =
+      options.heartbeatIntervalMs ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatIntervalMs;
+    this.#zombieAfterMs =
+      this.#heartbeatIntervalMs *
+      (options.heartbeatGrace ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatGrace);
+  }
+
+  /** The session once READY or RESUMED, else `undefined`. */
+  get session(): GatewaySession | undefined {
+    return this.#session;
+  }
+
+  /** Whether the connection has closed (by either side). */
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  /** Sends HELLO and starts the heartbeat deadline; call once, when the socket opens. */
+  open(): void {
+    if (this.#state !== 'new') return;
+    this.#state = 'open';
+    this.#send({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.#heartbeatIntervalMs } });
+    this.#zombie = this.#options.wheel.schedule(this.#deadline(), () =>
+      this.#close(GatewayCloseCodes.SessionTimedOut, 'no heartbeat received in time'),
+    );
+  }
+
+  /**
+   * Handles one frame from the socket. A client's mistake closes the connection with its
+   * code; an `authenticate` that rejects closes it with 4000 (unknown error). Rejects only
+   * with what an `onFrame` hook throws.
+   *
+   * @param raw - the frame as received.
+   * @returns a promise that settles once the frame is handled (IDENTIFY awaits
+   * `authenticate`).
+   */
+  async receive(raw: string | Uint8Array): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'new') return;
+    if (!this.#limiter.tryAcquire(this.#clock.now())) {
+      this.#close(GatewayCloseCodes.RateLimited, 'more frames than the rate limit allows');
+      return;
+    }
+    const decoded = decodeInboundFrame(raw);
+    if (!decoded.ok) {
+      this.#close(decoded.closeCode, decoded.reason);
+      return;
+    }
+    const frame = decoded.frame;
+    if (frame.op === GatewayOpcodes.Heartbeat) {
+      if (this.#zombie !== undefined)
+        this.#options.wheel.reschedule(this.#zombie, this.#deadline());
+      this.#send({ op: GatewayOpcodes.HeartbeatAck });
+      return;
+    }
+    if (frame.op === GatewayOpcodes.Identify || frame.op === GatewayOpcodes.Resume) {
+      if (this.#state !== 'open') {
+        this.#close(GatewayCloseCodes.AlreadyAuthenticated, 'already identified');
+        return;
+      }
+      if (frame.op === GatewayOpcodes.Identify) await this.#identify(frame.d);
+      else this.#resume(frame.d);
+      return;
+    }
+    if (this.#state !== 'ready' || this.#session === undefined) {
+      this.#close(GatewayCloseCodes.NotAuthenticated, 'identify first');
+      return;
+    }
+    this.#options.onFrame?.(this.#session, frame);
+  }
+
+  /**
+   * Tells the connection its socket closed from the other side. 1000 and 1001 end the
+   * session; any other code keeps it resumable for the resume window.
+   *
+   * @param code - the WebSocket close code.
+   */
+  peerClosed(code: number): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#release(code !== 1000 && code !== 1001);
+  }
+
+  async #identify(d: GatewayIdentifyData): Promise<void> {
+    this.#state = 'identifying';
+    const shard: readonly [number, number] = d.shard ?? [0, 1];
+    if (shard[1] < 1 || shard[0] >= shard[1]) {
+      this.#close(GatewayCloseCodes.InvalidShard, 'shard_id must be below shard_count');
+      return;
+    }
+    let auth: AuthenticatedUser | null;
+    try {
+      auth = await this.#options.authenticate(d.token);
+    } catch {
+      this.#close(GatewayCloseCodes.UnknownError, 'authentication is unavailable');
+      return;
+    }
+    if (this.#state !== 'identifying') return;
+    if (auth === null) {
+      this.#close(GatewayCloseCodes.AuthenticationFailed, 'invalid token');
+      return;
+    }
+    const intents = checkIntents(
+      d.intents,
+      this.#options.grantedPrivilegedIntents?.(auth.user) ?? 0,
+    );
+    if (!intents.ok) {
+      this.#close(intents.closeCode, intents.reason);
+      return;
+    }
+    const session = new GatewaySession({
+      sessionId: this.#options.createSessionId?.() ?? globalThis.crypto.randomUUID(),
+      token: d.token,
+      user: auth.user,
+      intents: d.intents,
+      shard,
+      ...(this.#options.replayCapacity === undefined
+        ? {}
+        : { replayCapacity: this.#options.replayCapacity }),
+    });
+    session.attach(this.#options.transport, 0);
+    this.#session = session;
+    this.#state = 'ready';
+    const guilds = this.#options.guildIds?.(auth.user, shard) ?? [];
+    session.dispatch(
+      prepareDispatch('READY', {
+        v: 10,
+        user: auth.user,
+        guilds: guilds.map((id) => ({ id, unavailable: true })),
+        session_id: session.id,
+        resume_gateway_url: this.#options.resumeGatewayUrl,
+        shard,
+        application: auth.application ?? { id: auth.user.id, flags: 0 },
+      }),
+    );
+    this.#options.onReady?.(session);
+  }
+
+  #resume(d: GatewayResumeData): void {
+    const { registry, transport } = this.#options;
+    const session = registry.get(d.session_id, this.#clock.now());
+    if (session === undefined || session.token !== d.token || !session.attach(transport, d.seq)) {
+      this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
+      return;
+    }
+    registry.remove(session.id);
+    this.#session = session;
+    this.#state = 'ready';
+    session.dispatch(prepareDispatch('RESUMED', null));
+  }
+
+  #close(code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#options.transport.close(code, reason);
+    this.#release(!NOT_RESUMABLE.has(code));
+  }
+
+  #release(resumable: boolean): void {
+    if (this.#zombie !== undefined) this.#options.wheel.cancel(this.#zombie);
+    this.#zombie = undefined;
+    const session = this.#session;
+    if (session === undefined) return;
+    if (resumable) {
+      session.detach();
+      this.#options.registry.detach(
+        session,
+        this.#clock.now() +
+          (this.#options.resumeWindowMs ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.resumeWindowMs),
+      );
+    } else {
+      session.end();
+    }
+  }
+
+  #deadline(): number {
+    return this.#clock.now() + this.#zombieAfterMs;
+  }
+
+  #send(payload: unknown): void {
+    this.#options.transport.send(JSON.stringify(payload));
+  }
+}
