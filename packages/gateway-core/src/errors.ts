@@ -26,8 +26,10 @@ export const GatewayErrorCode = {
   InvalidPayload: 'GK_GATEWAY_INVALID_PAYLOAD',
   /** A timer deadline is not a finite number. */
   InvalidDeadline: 'GK_GATEWAY_INVALID_DEADLINE',
-  /** A timer wheel was used after {@link TimerWheel.close}. */
+  /** A timer wheel or gateway server was used after its `close()`. */
   Closed: 'GK_GATEWAY_CLOSED',
+  /** {@link GatewayServer.listen} could not bind its port (the system error is the `cause`). */
+  ListenFailed: 'GK_GATEWAY_LISTEN_FAILED',
 } as const;
 
 /** One of the {@link GatewayErrorCode} values. */

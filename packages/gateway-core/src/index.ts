@@ -13,6 +13,13 @@ export {
   type GatewayConnectionOptions,
 } from './gateway-connection.js';
 export {
+  DEFAULT_GATEWAY_SERVER_OPTIONS,
+  GatewayServer,
+  type GatewayServerEvents,
+  type GatewayServerOptions,
+  SERVER_SHUTDOWN_CLOSE_CODE,
+} from './gateway-server.js';
+export {
   GatewaySession,
   type GatewaySessionInit,
   type SessionTransport,
