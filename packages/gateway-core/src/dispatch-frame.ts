@@ -1,4 +1,34 @@
+import { GatewayDispatchEvents } from 'discord-api-types/v10';
 import { GatewayError, GatewayErrorCode } from './errors.js';
+
+/**
+ * How much a dispatch matters to a congested session: `low` dispatches (typing, presence) are
+ * the first thing a slow consumer loses; `normal` ones are never dropped from a session that
+ * stays connected.
+ */
+export type DispatchPriority = 'normal' | 'low';
+
+/**
+ * Events a congested session may lose: Discord's clients treat both as ephemeral hints that
+ * the next one supersedes.
+ *
+ * @example
+ * ```ts
+ * import { LOW_PRIORITY_EVENTS } from '@guildkit/gateway-core';
+ *
+ * LOW_PRIORITY_EVENTS.has('TYPING_START'); // true
+ * ```
+ */
+export const LOW_PRIORITY_EVENTS: ReadonlySet<string> = new Set<string>([
+  GatewayDispatchEvents.TypingStart,
+  GatewayDispatchEvents.PresenceUpdate,
+]);
+
+/** Options for {@link prepareDispatch}. */
+export interface PrepareDispatchOptions {
+  /** @defaultValue `'low'` for {@link LOW_PRIORITY_EVENTS}, else `'normal'` */
+  readonly priority?: DispatchPriority;
+}
 
 function serialize(value: unknown, what: string): string {
   let json: string | undefined;
@@ -35,6 +65,8 @@ function serialize(value: unknown, what: string): string {
 export class PreparedDispatch {
   /** The event name (`t`). */
   readonly t: string;
+  /** Whether a congested session may drop it (see {@link DispatchPriority}). */
+  readonly priority: DispatchPriority;
   readonly #prefix: string;
   readonly #suffix: string;
   readonly #variants = new Map<string, PreparedDispatch>();
@@ -42,10 +74,11 @@ export class PreparedDispatch {
   /**
    * @param t - the event name.
    * @param d - the payload.
+   * @param priority - see {@link DispatchPriority}.
    * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when `t` is empty or `d` cannot be
    * serialized.
    */
-  constructor(t: string, d: unknown) {
+  constructor(t: string, d: unknown, priority: DispatchPriority) {
     if (typeof t !== 'string' || t.length === 0) {
       throw new GatewayError(
         GatewayErrorCode.InvalidPayload,
@@ -53,6 +86,7 @@ export class PreparedDispatch {
       );
     }
     this.t = t;
+    this.priority = priority;
     this.#prefix = `{"op":0,"t":${serialize(t, 'the event name')},"s":`;
     this.#suffix = `,"d":${serialize(d, `the ${t} payload`)}}`;
   }
@@ -81,7 +115,7 @@ export class PreparedDispatch {
    *
    * @param key - names the variant, e.g. `'no-message-content'`.
    * @param build - derives the variant's payload; called at most once per key.
-   * @returns the variant, with the same event name.
+   * @returns the variant, with the same event name and priority.
    * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when the built payload cannot be
    * serialized.
    * @example
@@ -93,7 +127,7 @@ export class PreparedDispatch {
   variant(key: string, build: () => unknown): PreparedDispatch {
     let variant = this.#variants.get(key);
     if (variant === undefined) {
-      variant = new PreparedDispatch(this.t, build());
+      variant = new PreparedDispatch(this.t, build(), this.priority);
       this.#variants.set(key, variant);
     }
     return variant;
@@ -106,6 +140,7 @@ export class PreparedDispatch {
  *
  * @param t - the event name, e.g. `GatewayDispatchEvents.MessageCreate`.
  * @param d - the payload; anything `JSON.stringify` can represent.
+ * @param options - the priority, when the event's default does not fit.
  * @returns the prepared dispatch; call {@link PreparedDispatch.frame} per session.
  * @throws GatewayError `GK_GATEWAY_INVALID_PAYLOAD` when `t` is empty or `d` cannot be
  * serialized (a bigint, a cycle, `undefined`).
@@ -117,6 +152,14 @@ export class PreparedDispatch {
  * for (const session of audience) session.send(prepared.frame(session.nextSeq()));
  * ```
  */
-export function prepareDispatch(t: string, d: unknown): PreparedDispatch {
-  return new PreparedDispatch(t, d);
+export function prepareDispatch(
+  t: string,
+  d: unknown,
+  options: PrepareDispatchOptions = {},
+): PreparedDispatch {
+  return new PreparedDispatch(
+    t,
+    d,
+    options.priority ?? (LOW_PRIORITY_EVENTS.has(t) ? 'low' : 'normal'),
+  );
 }

@@ -1,16 +1,19 @@
+import { shardIdForGuild } from '@guildkit/sharding';
 import type { Clock } from '@guildkit/snowflake';
 import {
   type APIUser,
   GatewayCloseCodes,
+  type GatewayGuildCreateDispatchData,
   type GatewayIdentifyData,
   GatewayOpcodes,
   type GatewayResumeData,
 } from 'discord-api-types/v10';
 import { prepareDispatch } from './dispatch-frame.js';
 import { FrameRateLimiter, type FrameRateLimiterOptions } from './frame-rate-limiter.js';
-import { GatewaySession, type SessionTransport } from './gateway-session.js';
+import { GatewaySession, type SendQueueLimits, type SessionTransport } from './gateway-session.js';
+import type { IdentifyLimiter } from './identify-limiter.js';
 import { decodeInboundFrame, type InboundFrame } from './inbound-frame.js';
-import { checkIntents } from './intents.js';
+import { checkIntents, receivesDispatch } from './intents.js';
 import { SYSTEM_CLOCK } from './internal/system-time.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { TimerHandle, TimerWheel } from './timer-wheel.js';
@@ -43,12 +46,35 @@ export interface GatewayConnectionOptions {
   readonly resumeGatewayUrl: string;
   /** The privileged intents a user's application was granted (else 4014). @defaultValue none */
   readonly grantedPrivilegedIntents?: (user: APIUser) => number;
-  /** The ids of the guilds READY lists as unavailable stubs. @defaultValue none */
-  readonly guildIds?: (user: APIUser, shard: readonly [number, number]) => readonly string[];
+  /**
+   * The ids of the user's guilds. The connection keeps those on the IDENTIFY's shard, lists
+   * them in READY as unavailable stubs and subscribes the session to them; more than
+   * `maxGuildsPerShard` closes with 4011. @defaultValue none
+   */
+  readonly guildIds?: (user: APIUser) => readonly string[] | Promise<readonly string[]>;
+  /**
+   * Loads a guild for the GUILD_CREATE sent after READY (one per guild, in READY's order, to
+   * sessions with the GUILDS intent); `undefined` leaves it unavailable. Without this option
+   * no GUILD_CREATE is sent.
+   */
+  readonly loadGuild?: (
+    guildId: string,
+    context: GuildLoadContext,
+  ) => Promise<GatewayGuildCreateDispatchData | undefined>;
+  /** Guilds one session may hold before IDENTIFY must shard (else 4011). @defaultValue 2500 */
+  readonly maxGuildsPerShard?: number;
+  /** Session start concurrency shared by a server's connections; none when absent. */
+  readonly identifyLimiter?: IdentifyLimiter;
+  /** Send-queue bounds of every session. @defaultValue `DEFAULT_SEND_QUEUE_LIMITS` */
+  readonly sendQueue?: SendQueueLimits;
   /** Makes a `session_id`. @defaultValue `crypto.randomUUID()` */
   readonly createSessionId?: () => string;
-  /** Called once a session is READY, e.g. to subscribe it to its guilds. */
+  /** Called once a session is READY (right after the READY dispatch), e.g. to index it. */
   readonly onReady?: (session: GatewaySession) => void;
+  /** Called once a session is RESUMED on this connection. */
+  readonly onResumed?: (session: GatewaySession) => void;
+  /** Receives errors of background work (a `loadGuild` that rejects). @defaultValue ignore */
+  readonly onError?: (error: unknown) => void;
   /** Receives frames of a ready session other than HEARTBEAT, IDENTIFY and RESUME. */
   readonly onFrame?: (session: GatewaySession, frame: InboundFrame) => void;
   /** HELLO's `heartbeat_interval`. @defaultValue 41250 */
@@ -82,9 +108,20 @@ export const DEFAULT_GATEWAY_CONNECTION_OPTIONS = {
   heartbeatIntervalMs: 41_250,
   heartbeatGrace: 1.5,
   resumeWindowMs: 180_000,
-} as const satisfies Required<
-  Pick<GatewayConnectionOptions, 'heartbeatIntervalMs' | 'heartbeatGrace' | 'resumeWindowMs'>
->;
+  maxGuildsPerShard: 2500,
+  largeThreshold: 50,
+} as const;
+
+/** What {@link GatewayConnectionOptions.loadGuild} is told about the session. */
+export interface GuildLoadContext {
+  /** The session the GUILD_CREATE is for. */
+  readonly session: GatewaySession;
+  /**
+   * The IDENTIFY's `large_threshold` (50..250, default 50): a guild with more members is
+   * `large`, and its `members` should hold only those online.
+   */
+  readonly largeThreshold: number;
+}
 
 /** Server close codes after which Discord says the client must not resume. */
 const NOT_RESUMABLE: ReadonlySet<number> = new Set([
@@ -105,7 +142,8 @@ type State = 'new' | 'open' | 'identifying' | 'ready' | 'closed';
  * ({@link peerClosed}); it answers only through its {@link SessionTransport}. HELLO on
  * {@link open}; IDENTIFY -> READY (seq 1); HEARTBEAT -> HEARTBEAT_ACK; RESUME -> the missed
  * dispatches, then RESUMED, or INVALID_SESSION(false); protocol errors close with Discord's
- * codes (4001-4005, 4008-4010, 4013, 4014). A missed heartbeat closes with 4009.
+ * codes (4001-4005, 4008, 4010, 4011, 4013, 4014). A missed heartbeat closes with 4009; an
+ * IDENTIFY over the `max_concurrency` limit gets INVALID_SESSION(false).
  *
  * @see {@link https://discord.com/developers/docs/events/gateway#connection-lifecycle | Discord: connection lifecycle}
  * @example
@@ -129,6 +167,8 @@ export class GatewayConnection {
   readonly #limiter: FrameRateLimiter;
   readonly #heartbeatIntervalMs: number;
   readonly #zombieAfterMs: number;
+  /** What sessions write through: the socket, but an overflow close also releases the session. */
+  readonly #sessionTransport: SessionTransport;
   #state: State = 'new';
   #session: GatewaySession | undefined;
   #zombie: TimerHandle | undefined;
@@ -146,6 +186,12 @@ export class GatewayConnection {
     this.#zombieAfterMs =
       this.#heartbeatIntervalMs *
       (options.heartbeatGrace ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatGrace);
+    const { transport } = options;
+    this.#sessionTransport = {
+      send: (text) => transport.send(text),
+      close: (code, reason) => this.#close(code, reason),
+      bufferedBytes: () => transport.bufferedBytes?.() ?? 0,
+    };
   }
 
   /** The session once READY or RESUMED, else `undefined`. */
@@ -231,8 +277,10 @@ export class GatewayConnection {
       return;
     }
     let auth: AuthenticatedUser | null;
+    let guildIds: readonly string[];
     try {
       auth = await this.#options.authenticate(d.token);
+      guildIds = auth === null ? [] : ((await this.#options.guildIds?.(auth.user)) ?? []);
     } catch {
       this.#close(GatewayCloseCodes.UnknownError, 'authentication is unavailable');
       return;
@@ -250,38 +298,85 @@ export class GatewayConnection {
       this.#close(intents.closeCode, intents.reason);
       return;
     }
+    const shardGuilds =
+      shard[1] === 1
+        ? guildIds
+        : guildIds.filter((id) => shardIdForGuild(id, shard[1]) === shard[0]);
+    const maxGuilds =
+      this.#options.maxGuildsPerShard ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.maxGuildsPerShard;
+    if (shardGuilds.length > maxGuilds) {
+      this.#close(
+        GatewayCloseCodes.ShardingRequired,
+        `${shardGuilds.length} guilds on one shard; the limit is ${maxGuilds}`,
+      );
+      return;
+    }
+    const application = auth.application ?? { id: auth.user.id, flags: 0 };
+    const admission = this.#options.identifyLimiter?.tryAcquire(application.id, shard[0]);
+    if (admission !== undefined && !admission.ok) {
+      this.#state = 'open';
+      this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
+      return;
+    }
     const session = new GatewaySession({
       sessionId: this.#options.createSessionId?.() ?? globalThis.crypto.randomUUID(),
       token: d.token,
       user: auth.user,
       intents: d.intents,
       shard,
+      guildIds: shardGuilds,
+      ...(this.#options.sendQueue === undefined ? {} : { sendQueue: this.#options.sendQueue }),
       ...(this.#options.replayCapacity === undefined
         ? {}
         : { replayCapacity: this.#options.replayCapacity }),
     });
-    session.attach(this.#options.transport, 0);
+    session.attach(this.#sessionTransport, 0);
     this.#session = session;
     this.#state = 'ready';
-    const guilds = this.#options.guildIds?.(auth.user, shard) ?? [];
     session.dispatch(
       prepareDispatch('READY', {
         v: 10,
         user: auth.user,
-        guilds: guilds.map((id) => ({ id, unavailable: true })),
+        guilds: shardGuilds.map((id) => ({ id, unavailable: true })),
         session_id: session.id,
         resume_gateway_url: this.#options.resumeGatewayUrl,
         shard,
-        application: auth.application ?? { id: auth.user.id, flags: 0 },
+        application,
       }),
     );
     this.#options.onReady?.(session);
+    if (this.#options.loadGuild !== undefined && receivesDispatch(d.intents, 'GUILD_CREATE', true))
+      void this.#sendGuildCreates(session, shardGuilds, d.large_threshold);
+  }
+
+  async #sendGuildCreates(
+    session: GatewaySession,
+    guildIds: readonly string[],
+    largeThreshold: number = DEFAULT_GATEWAY_CONNECTION_OPTIONS.largeThreshold,
+  ): Promise<void> {
+    const load = this.#options.loadGuild;
+    if (load === undefined) return;
+    for (const guildId of guildIds) {
+      if (session.ended) return;
+      try {
+        const guild = await load(guildId, { session, largeThreshold });
+        if (guild !== undefined && session.guildIds.has(guildId))
+          session.dispatch(prepareDispatch('GUILD_CREATE', guild));
+      } catch (error) {
+        this.#options.onError?.(error);
+      }
+    }
   }
 
   #resume(d: GatewayResumeData): void {
-    const { registry, transport } = this.#options;
+    const { registry } = this.#options;
     const session = registry.get(d.session_id, this.#clock.now());
-    if (session === undefined || session.token !== d.token || !session.attach(transport, d.seq)) {
+    if (
+      session === undefined ||
+      session.token !== d.token ||
+      !session.attach(this.#sessionTransport, d.seq)
+    ) {
+      this.#state = 'open';
       this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
       return;
     }
@@ -289,6 +384,7 @@ export class GatewayConnection {
     this.#session = session;
     this.#state = 'ready';
     session.dispatch(prepareDispatch('RESUMED', null));
+    this.#options.onResumed?.(session);
   }
 
   #close(code: number, reason: string): void {

@@ -4,18 +4,21 @@ import type { Clock, Scheduler } from '@guildkit/snowflake';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
 import { EventEmitter } from 'eventemitter3';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { PreparedDispatch } from './dispatch-frame.js';
+import { PreparedDispatch } from './dispatch-frame.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
+import { type FanOutDispatch, GatewayFanOut } from './fan-out.js';
 import {
   DEFAULT_GATEWAY_CONNECTION_OPTIONS,
   GatewayConnection,
   type GatewayConnectionOptions,
 } from './gateway-connection.js';
-import type { GatewaySession, SessionTransport } from './gateway-session.js';
+import type { SessionTransport } from './gateway-session.js';
+import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
 import { MemorySessionRegistry, type SessionRegistry } from './session-registry.js';
 import { TimerWheel } from './timer-wheel.js';
+import { ZlibStreamDeflater } from './zlib-stream-deflater.js';
 
 /** Events of a {@link GatewayServer}. */
 export interface GatewayServerEvents {
@@ -28,7 +31,10 @@ export interface GatewayServerEvents {
  * {@link GatewayConnectionOptions} except the per-socket `transport`.
  */
 export interface GatewayServerOptions
-  extends Omit<GatewayConnectionOptions, 'transport' | 'wheel' | 'registry' | 'resumeGatewayUrl'> {
+  extends Omit<
+    GatewayConnectionOptions,
+    'transport' | 'wheel' | 'registry' | 'resumeGatewayUrl' | 'identifyLimiter'
+  > {
   /** TCP port for {@link GatewayServer.listen}; 0 picks a free one. Ignored with `server`. @defaultValue 0 */
   readonly port?: number;
   /** Interface for {@link GatewayServer.listen}. Ignored with `server`. @defaultValue `'127.0.0.1'` */
@@ -41,8 +47,22 @@ export interface GatewayServerOptions
   readonly resumeGatewayUrl?: string;
   /** Timers (the heartbeat wheel's one platform timer). @defaultValue Node's `setTimeout` */
   readonly scheduler?: Scheduler;
-  /** Where dropped sessions wait to be resumed. @defaultValue a {@link MemorySessionRegistry} */
+  /**
+   * Where dropped sessions wait to be resumed. Share one between servers (with its own wheel)
+   * and a session drained from one server resumes on another. @defaultValue a
+   * {@link MemorySessionRegistry} on this server's wheel
+   */
   readonly registry?: SessionRegistry;
+  /**
+   * Session start concurrency per application (`max_concurrency`, one IDENTIFY per bucket per
+   * 5 s); `false` turns it off. @defaultValue `{ maxConcurrency: 1, windowMs: 5000 }`
+   */
+  readonly identifyConcurrency?: Omit<IdentifyLimiterOptions, 'clock'> | false;
+  /**
+   * How long {@link GatewayServer.close} waits, after RECONNECT, for clients to close their
+   * sockets before closing them itself. @defaultValue 5000
+   */
+  readonly drainTimeoutMs?: number;
 }
 
 /**
@@ -58,10 +78,25 @@ export interface GatewayServerOptions
 export const DEFAULT_GATEWAY_SERVER_OPTIONS = {
   port: 0,
   host: '127.0.0.1',
-} as const satisfies Required<Pick<GatewayServerOptions, 'port' | 'host'>>;
+  drainTimeoutMs: 5000,
+} as const satisfies Required<Pick<GatewayServerOptions, 'port' | 'host' | 'drainTimeoutMs'>>;
 
-/** The close code every session gets when the server closes (after a RECONNECT, op 7). */
-export const SERVER_SHUTDOWN_CLOSE_CODE = 1001;
+/**
+ * The close code (1012, service restart) for sockets still open when a draining server's
+ * {@link GatewayServerOptions.drainTimeoutMs} runs out. Like any code but 1000/1001 it keeps
+ * the session resumable.
+ */
+export const SERVER_SHUTDOWN_CLOSE_CODE = 1012;
+
+/** A socket's transport; `dispose` frees what it holds (a zlib context) once the socket closed. */
+interface SocketTransport extends SessionTransport {
+  dispose?(): void;
+}
+
+interface Link {
+  readonly connection: GatewayConnection;
+  readonly transport: SocketTransport;
+}
 
 /** ws closes frames over `maxPayload` with 1009 and invalid UTF-8 with 1007; Discord says 4002. */
 const WS_TO_GATEWAY_CLOSE: ReadonlyMap<number, string> = new Map([
@@ -71,10 +106,11 @@ const WS_TO_GATEWAY_CLOSE: ReadonlyMap<number, string> = new Map([
 
 /**
  * A Discord gateway v10 server on `ws`: one {@link GatewayConnection} per socket, sharing one
- * timer wheel and one session registry. The query string must carry `v=10` (else close 4012);
- * `encoding` may only be `json` and `compress` is not supported yet (else close 4002). Frames
- * over 4096 bytes close with 4002. {@link close} sends every session RECONNECT (op 7) and
- * closes it with 1001.
+ * timer wheel, one session registry, one IDENTIFY limiter and one {@link GatewayFanOut}. The
+ * query string must carry `v=10` (else close 4012); `encoding` may only be `json` and
+ * `compress` only `zlib-stream` (else close 4002). Frames over 4096 bytes close with 4002.
+ * {@link close} drains: RECONNECT (op 7) to every connection, so clients resume elsewhere with
+ * nothing lost.
  *
  * @see {@link https://discord.com/developers/docs/events/gateway#connecting | Discord: connecting}
  * @example
@@ -97,13 +133,16 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #http: Server;
   readonly #ownsHttp: boolean;
   readonly #wss: WebSocketServer;
-  readonly #connections = new Map<WebSocket, GatewayConnection>();
-  readonly #sessions = new Map<string, GatewaySession>();
+  readonly #identifyLimiter: IdentifyLimiter | undefined;
+  readonly #links = new Map<WebSocket, Link>();
+  /** Every live session of this server, by id, user and guild: the event path. */
+  readonly fanOut = new GatewayFanOut();
   #closing: Promise<void> | undefined;
 
   /**
    * @param options - where to listen, `authenticate` and the shared connection options.
-   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` when a timer wheel option is out of range.
+   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` when a timer wheel or IDENTIFY
+   * concurrency option is out of range.
    */
   constructor(options: GatewayServerOptions) {
     super();
@@ -115,6 +154,10 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       onError: (error) => this.#debug(`timer callback threw: ${String(error)}`),
     });
     this.#registry = options.registry ?? new MemorySessionRegistry({ wheel: this.#wheel });
+    this.#identifyLimiter =
+      options.identifyConcurrency === false
+        ? undefined
+        : new IdentifyLimiter({ ...options.identifyConcurrency, clock: this.#clock });
     this.#ownsHttp = options.server === undefined;
     this.#http =
       options.server ??
@@ -170,35 +213,38 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
 
   /** How many sockets are open. */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.#links.size;
   }
 
   /**
    * Sends one dispatch to a session: sent if its connection is up, buffered for RESUME while
-   * it is detached.
+   * it is detached. A {@link PreparedDispatch} is sent as is; a `{ t, d }` goes through
+   * {@link GatewayFanOut.dispatchToSession} (intents and MESSAGE_CONTENT applied).
    *
    * @param sessionId - the `session_id` from READY.
-   * @param prepared - the dispatch, serialized once (see `prepareDispatch`).
-   * @returns the sequence number it got, or `undefined` when no such live session exists.
+   * @param dispatch - the event.
+   * @returns the sequence number it got, or `undefined` when no such live session exists (or
+   * it is not entitled to the event, or skipped a low-priority one while congested).
    * @example
    * ```ts
-   * server.dispatchToSession(session.id, prepareDispatch('TYPING_START', { channel_id: '1' }));
+   * server.dispatchToSession(session.id, { t: 'TYPING_START', d: { channel_id: '1' } });
    * ```
    */
-  dispatchToSession(sessionId: string, prepared: PreparedDispatch): number | undefined {
-    const session = this.#sessions.get(sessionId);
-    if (session === undefined) return undefined;
-    if (session.ended) {
-      this.#sessions.delete(sessionId);
-      return undefined;
-    }
-    return session.dispatch(prepared);
+  dispatchToSession(
+    sessionId: string,
+    dispatch: PreparedDispatch | FanOutDispatch,
+  ): number | undefined {
+    if (!(dispatch instanceof PreparedDispatch))
+      return this.fanOut.dispatchToSession(sessionId, dispatch);
+    return this.fanOut.get(sessionId)?.dispatch(dispatch);
   }
 
   /**
-   * Stops accepting sockets, sends every connection RECONNECT (op 7) and closes it with
-   * {@link SERVER_SHUTDOWN_CLOSE_CODE} (1001, which ends its session), then closes the HTTP
-   * server it created (not one passed as `server`) and the timer wheel. Idempotent.
+   * Drains and stops: refuses new sockets, sends every connection RECONNECT (op 7), waits up
+   * to `drainTimeoutMs` for the clients to close (they resume on another node), closes the
+   * rest with {@link SERVER_SHUTDOWN_CLOSE_CODE} (1012, resumable), then closes the HTTP
+   * server it created (not one passed as `server`) and the timer wheel. Sessions stay in the
+   * registry, so with a shared registry nothing is lost. Idempotent.
    *
    * @returns a promise that settles once every socket has closed.
    */
@@ -208,21 +254,35 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   }
 
   async #shutdown(): Promise<void> {
-    const closed = [...this.#connections.keys()].map(
-      (socket) =>
+    const reconnect = JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null });
+    const closed = [...this.#links].map(
+      ([socket, { transport }]) =>
         new Promise<void>((resolve) => {
+          if (socket.readyState === WebSocket.CLOSED) {
+            resolve();
+            return;
+          }
           socket.once('close', () => resolve());
-          if (socket.readyState === WebSocket.OPEN)
-            socket.send(JSON.stringify({ op: GatewayOpcodes.Reconnect, d: null }));
-          socket.close(SERVER_SHUTDOWN_CLOSE_CODE, 'server shutting down');
+          transport.send(reconnect);
         }),
     );
-    await Promise.all(closed);
+    const drainTimeoutMs =
+      this.#options.drainTimeoutMs ?? DEFAULT_GATEWAY_SERVER_OPTIONS.drainTimeoutMs;
+    const timedOut = await Promise.race([
+      Promise.all(closed).then(() => false),
+      new Promise<boolean>((resolve) =>
+        this.#wheel.schedule(this.#clock.now() + drainTimeoutMs, () => resolve(true)),
+      ),
+    ]);
+    if (timedOut) {
+      for (const { transport } of this.#links.values())
+        transport.close(SERVER_SHUTDOWN_CLOSE_CODE, 'server shutting down');
+      await Promise.all(closed);
+    }
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     if (this.#ownsHttp && this.#http.listening)
       await new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#wheel.close();
-    this.#sessions.clear();
   }
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
@@ -232,18 +292,13 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       socket.close(SERVER_SHUTDOWN_CLOSE_CODE, 'server shutting down');
       return;
     }
-    const rejection = checkQuery(request.url ?? '/');
-    if (rejection !== undefined) {
-      this.#debug(`rejected ${request.url ?? '/'}: ${rejection.reason}`);
-      socket.close(rejection.code, rejection.reason);
+    const handshake = checkQuery(request.url ?? '/');
+    if (!handshake.ok) {
+      this.#debug(`rejected ${request.url ?? '/'}: ${handshake.reason}`);
+      socket.close(handshake.code, handshake.reason);
       return;
     }
-    const transport: SessionTransport = {
-      send: (text) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(text);
-      },
-      close: (code, reason) => socket.close(code, reason),
-    };
+    const transport = socketTransport(socket, handshake.compress);
     const connection = new GatewayConnection({
       ...this.#options,
       clock: this.#clock,
@@ -251,12 +306,21 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       registry: this.#registry,
       resumeGatewayUrl: this.#options.resumeGatewayUrl ?? this.#defaultResumeUrl(),
       transport,
+      ...(this.#identifyLimiter === undefined ? {} : { identifyLimiter: this.#identifyLimiter }),
       onReady: (session) => {
-        this.#sessions.set(session.id, session);
+        this.fanOut.add(session);
         this.#options.onReady?.(session);
       },
+      onResumed: (session) => {
+        this.fanOut.add(session);
+        this.#options.onResumed?.(session);
+      },
+      onError: (error) => {
+        this.#debug(`background work failed: ${String(error)}`);
+        this.#options.onError?.(error);
+      },
     });
-    this.#connections.set(socket, connection);
+    this.#links.set(socket, { connection, transport });
     socket.on('message', (data, isBinary) => this.#receive(connection, data, isBinary));
     socket.on('close', (code) => this.#closed(socket, connection, code));
     connection.open();
@@ -278,31 +342,26 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       : data instanceof ArrayBuffer
         ? Buffer.from(data)
         : data;
-    connection.receive(isBinary ? bytes : bytes.toString('utf8')).then(
-      () => {
-        const session = connection.session;
-        if (session !== undefined && !session.ended) this.#sessions.set(session.id, session);
-      },
-      (error: unknown) => this.#debug(`onFrame threw: ${String(error)}`),
-    );
+    connection
+      .receive(isBinary ? bytes : bytes.toString('utf8'))
+      .catch((error: unknown) => this.#debug(`onFrame threw: ${String(error)}`));
   }
 
   #closed(socket: WebSocket, connection: GatewayConnection, code: number): void {
-    this.#connections.delete(socket);
+    this.#links.get(socket)?.transport.dispose?.();
+    this.#links.delete(socket);
     connection.peerClosed(code);
     const session = connection.session;
     if (session === undefined) return;
     if (session.ended) {
-      this.#sessions.delete(session.id);
+      this.fanOut.remove(session);
       return;
     }
     if (this.#closing !== undefined) return;
-    // A detached session ends when its resume window passes; forget it then.
     const windowMs =
       this.#options.resumeWindowMs ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.resumeWindowMs;
     this.#wheel.schedule(this.#clock.now() + windowMs + 1, () => {
-      if (session.ended && this.#sessions.get(session.id) === session)
-        this.#sessions.delete(session.id);
+      if (session.ended) this.fanOut.remove(session);
     });
   }
 
@@ -318,18 +377,55 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   }
 }
 
-/** Checks the handshake's query string as Discord does; `undefined` when acceptable. */
-function checkQuery(url: string): { code: number; reason: string } | undefined {
+/**
+ * Checks the handshake's query string as Discord does: the rejection to close with, or whether
+ * the connection asked for zlib-stream compression.
+ */
+function checkQuery(
+  url: string,
+): { ok: false; code: number; reason: string } | { ok: true; compress: boolean } {
   const query = new URL(url, 'ws://localhost').searchParams;
   if (query.get('v') !== '10')
-    return { code: GatewayCloseCodes.InvalidAPIVersion, reason: 'only gateway v=10 is supported' };
+    return {
+      ok: false,
+      code: GatewayCloseCodes.InvalidAPIVersion,
+      reason: 'only gateway v=10 is supported',
+    };
   const encoding = query.get('encoding');
   if (encoding !== null && encoding !== 'json')
-    return { code: GatewayCloseCodes.DecodeError, reason: 'only encoding=json is supported' };
-  if (query.get('compress') !== null)
     return {
+      ok: false,
       code: GatewayCloseCodes.DecodeError,
-      reason: 'transport compression is not supported',
+      reason: 'only encoding=json is supported',
     };
-  return undefined;
+  const compress = query.get('compress');
+  if (compress !== null && compress !== 'zlib-stream')
+    return {
+      ok: false,
+      code: GatewayCloseCodes.DecodeError,
+      reason: 'compress may only be zlib-stream',
+    };
+  return { ok: true, compress: compress === 'zlib-stream' };
+}
+
+/** A socket as a session sees it, optionally through one zlib-stream context. */
+function socketTransport(socket: WebSocket, compress: boolean): SocketTransport {
+  const sendText = (text: string): void => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(text);
+  };
+  if (!compress)
+    return {
+      send: sendText,
+      close: (code, reason) => socket.close(code, reason),
+      bufferedBytes: () => socket.bufferedAmount,
+    };
+  const deflater = new ZlibStreamDeflater((bytes) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(bytes, { binary: true });
+  });
+  return {
+    send: (text) => deflater.push(text),
+    close: (code, reason) => deflater.whenIdle(() => socket.close(code, reason)),
+    bufferedBytes: () => socket.bufferedAmount + deflater.pendingBytes,
+    dispose: () => deflater.close(),
+  };
 }

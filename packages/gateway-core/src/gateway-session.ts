@@ -1,6 +1,43 @@
 import type { APIUser } from 'discord-api-types/v10';
 import type { PreparedDispatch } from './dispatch-frame.js';
+import { GatewayError, GatewayErrorCode } from './errors.js';
 import { ReplayBuffer } from './replay-buffer.js';
+
+/**
+ * The close code a session gets when its send queue overflows. Discord's clients answer 4000
+ * (unknown error) by reconnecting and resuming, so the frames still in the replay buffer reach
+ * them on the next connection.
+ */
+export const SEND_QUEUE_OVERFLOW_CLOSE_CODE = 4000;
+
+/**
+ * Bounds of a session's send queue (the bytes its socket has accepted but not yet written).
+ * Above `lowPriorityDropBytes`, low-priority dispatches (typing, presence) are skipped: never
+ * numbered, so the client's sequence stays contiguous. Above `maxBufferedBytes`, the connection
+ * is closed with {@link SEND_QUEUE_OVERFLOW_CLOSE_CODE} and the session stays resumable:
+ * nothing else is ever dropped from a session that stays connected.
+ */
+export interface SendQueueLimits {
+  /** @defaultValue 262144 (256 KiB) */
+  readonly lowPriorityDropBytes: number;
+  /** @defaultValue 4194304 (4 MiB) */
+  readonly maxBufferedBytes: number;
+}
+
+/**
+ * Defaults of {@link SendQueueLimits}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SEND_QUEUE_LIMITS } from '@guildkit/gateway-core';
+ *
+ * DEFAULT_SEND_QUEUE_LIMITS.maxBufferedBytes; // 4194304
+ * ```
+ */
+export const DEFAULT_SEND_QUEUE_LIMITS: SendQueueLimits = {
+  lowPriorityDropBytes: 256 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
 
 /**
  * The only way a session talks to its socket: the ws server (or a test) implements it.
@@ -18,6 +55,11 @@ export interface SessionTransport {
   send(text: string): void;
   /** Closes the socket with a WebSocket close code. */
   close(code: number, reason: string): void;
+  /**
+   * Bytes queued for the socket and not yet written (`ws`'s `bufferedAmount`, plus what a
+   * compressor holds). Without it the session assumes the queue is empty.
+   */
+  bufferedBytes?(): number;
 }
 
 /** What a {@link GatewaySession} is made of; {@link GatewayConnection} builds it on IDENTIFY. */
@@ -32,6 +74,10 @@ export interface GatewaySessionInit {
   readonly intents: number;
   /** `[shard_id, shard_count]` of the IDENTIFY (`[0, 1]` when absent). */
   readonly shard: readonly [shardId: number, shardCount: number];
+  /** The guilds this session receives events of (already filtered to its shard). @defaultValue none */
+  readonly guildIds?: Iterable<string>;
+  /** Send-queue bounds. @defaultValue {@link DEFAULT_SEND_QUEUE_LIMITS} */
+  readonly sendQueue?: SendQueueLimits;
   /**
    * How many recent dispatches are kept for RESUME.
    * @defaultValue 1000 (see `DEFAULT_REPLAY_BUFFER_OPTIONS`)
@@ -64,14 +110,19 @@ export class GatewaySession {
   readonly intents: number;
   /** `[shard_id, shard_count]`. */
   readonly shard: readonly [shardId: number, shardCount: number];
+  /** The guilds whose events this session receives; fan-out keeps it in step with its index. */
+  readonly guildIds: Set<string>;
   readonly #buffer: ReplayBuffer;
+  readonly #limits: SendQueueLimits;
+  #droppedLowPriority = 0;
   #transport: SessionTransport | undefined;
   #ended = false;
 
   /**
    * @param init - identity, intents, shard and replay capacity.
    * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` when `replayCapacity` is not a positive
-   * safe integer.
+   * safe integer, or the send-queue limits are not non-negative numbers with
+   * `lowPriorityDropBytes <= maxBufferedBytes`.
    */
   constructor(init: GatewaySessionInit) {
     this.id = init.sessionId;
@@ -79,6 +130,8 @@ export class GatewaySession {
     this.user = init.user;
     this.intents = init.intents;
     this.shard = init.shard;
+    this.guildIds = new Set(init.guildIds);
+    this.#limits = checkLimits(init.sendQueue ?? DEFAULT_SEND_QUEUE_LIMITS);
     this.#buffer =
       init.replayCapacity === undefined
         ? new ReplayBuffer()
@@ -100,12 +153,19 @@ export class GatewaySession {
     return this.#ended;
   }
 
+  /** How many low-priority dispatches were skipped because the send queue was congested. */
+  get droppedLowPriority(): number {
+    return this.#droppedLowPriority;
+  }
+
   /**
    * Numbers a dispatch with the next sequence, keeps it for RESUME, and sends it when a
-   * connection is attached.
+   * connection is attached. A low-priority dispatch to a congested connection is skipped; a
+   * send that overflows the queue closes the connection (see {@link SendQueueLimits}).
    *
    * @param prepared - the dispatch, serialized once for all its sessions.
-   * @returns the sequence number given to it, or `undefined` when the session has ended.
+   * @returns the sequence number given to it, or `undefined` when the session has ended or
+   * the dispatch was skipped.
    * @example
    * ```ts
    * session.dispatch(prepareDispatch('GUILD_CREATE', guild)); // 2, right after READY
@@ -113,10 +173,24 @@ export class GatewaySession {
    */
   dispatch(prepared: PreparedDispatch): number | undefined {
     if (this.#ended) return undefined;
+    const transport = this.#transport;
+    if (
+      prepared.priority === 'low' &&
+      transport !== undefined &&
+      (transport.bufferedBytes?.() ?? 0) > this.#limits.lowPriorityDropBytes
+    ) {
+      this.#droppedLowPriority += 1;
+      return undefined;
+    }
     const seq = this.#buffer.lastSeq + 1;
     const frame = prepared.frame(seq);
     this.#buffer.push(seq, frame);
-    this.#transport?.send(frame);
+    if (transport === undefined) return seq;
+    transport.send(frame);
+    if ((transport.bufferedBytes?.() ?? 0) > this.#limits.maxBufferedBytes) {
+      this.#transport = undefined;
+      transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
+    }
     return seq;
   }
 
@@ -149,4 +223,15 @@ export class GatewaySession {
     this.#transport = undefined;
     this.#ended = true;
   }
+}
+
+function checkLimits(limits: SendQueueLimits): SendQueueLimits {
+  const { lowPriorityDropBytes: low, maxBufferedBytes: max } = limits;
+  if (!(low >= 0 && max >= low && Number.isFinite(max))) {
+    throw new GatewayError(
+      GatewayErrorCode.InvalidOption,
+      `send queue limits need 0 <= lowPriorityDropBytes <= maxBufferedBytes, got ${low} and ${max}`,
+    );
+  }
+  return limits;
 }

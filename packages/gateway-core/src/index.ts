@@ -1,6 +1,18 @@
 export type { Clock, Scheduler } from '@guildkit/snowflake';
-export { type PreparedDispatch, prepareDispatch } from './dispatch-frame.js';
+export {
+  type DispatchPriority,
+  LOW_PRIORITY_EVENTS,
+  type PrepareDispatchOptions,
+  type PreparedDispatch,
+  prepareDispatch,
+} from './dispatch-frame.js';
 export { GatewayError, GatewayErrorCode } from './errors.js';
+export {
+  type AudiencePredicate,
+  type FanOutDispatch,
+  type FanOutResult,
+  GatewayFanOut,
+} from './fan-out.js';
 export {
   DEFAULT_FRAME_RATE_LIMITER_OPTIONS,
   FrameRateLimiter,
@@ -11,6 +23,7 @@ export {
   DEFAULT_GATEWAY_CONNECTION_OPTIONS,
   GatewayConnection,
   type GatewayConnectionOptions,
+  type GuildLoadContext,
 } from './gateway-connection.js';
 export {
   DEFAULT_GATEWAY_SERVER_OPTIONS,
@@ -20,10 +33,19 @@ export {
   SERVER_SHUTDOWN_CLOSE_CODE,
 } from './gateway-server.js';
 export {
+  DEFAULT_SEND_QUEUE_LIMITS,
   GatewaySession,
   type GatewaySessionInit,
+  SEND_QUEUE_OVERFLOW_CLOSE_CODE,
+  type SendQueueLimits,
   type SessionTransport,
 } from './gateway-session.js';
+export {
+  DEFAULT_IDENTIFY_LIMITER_OPTIONS,
+  type IdentifyAdmission,
+  IdentifyLimiter,
+  type IdentifyLimiterOptions,
+} from './identify-limiter.js';
 export {
   decodeInboundFrame,
   type GuildkitLazyRequest,

@@ -136,7 +136,7 @@ describe('GatewayServer over real sockets', () => {
     ['/?v=9&encoding=json', 4012],
     ['/?encoding=json', 4012],
     ['/?v=10&encoding=etf', 4002],
-    ['/?v=10&encoding=json&compress=zlib-stream', 4002],
+    ['/?v=10&encoding=json&compress=zlib', 4002],
   ])('closes a handshake to %s with %i before HELLO', async (path, code) => {
     const client = connect(`${(await startServer()).base}${path}`);
     expect((await client.closed).code).toBe(code);
@@ -179,12 +179,12 @@ describe('GatewayServer over real sockets', () => {
     expect(await second.next()).toEqual({ op: 0, t: 'RESUMED', s: 5, d: null });
   });
 
-  it('sends RECONNECT then closes 1001 on close(), and refuses to listen again', async () => {
-    const { server, base } = await startServer();
+  it('sends RECONNECT on close(), closes 1012 after the drain timeout, and refuses to listen again', async () => {
+    const { server, base } = await startServer({ drainTimeoutMs: 100 });
     const { client } = await ready(base);
     await server.close();
     expect(await client.next()).toEqual({ op: 7, d: null });
-    expect((await client.closed).code).toBe(1001);
+    expect((await client.closed).code).toBe(1012);
     await expect(server.listen()).rejects.toMatchObject({ code: 'GK_GATEWAY_CLOSED' });
   });
 

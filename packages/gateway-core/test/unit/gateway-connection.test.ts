@@ -28,7 +28,8 @@ describe('GatewayConnection: connection lifecycle', () => {
   });
 
   it('sends READY as op 0, t READY, s 1 with v 10, user, session_id, resume_gateway_url, guild stubs and shard', async () => {
-    const server = new Server({ guildIds: () => ['1', '2'] });
+    // (id >> 22) % 4: 4194304 -> 1, 8388608 -> 2, 20971520 -> 5 % 4 = 1; only shard 1's guilds stay.
+    const server = new Server({ guildIds: () => ['4194304', '8388608', '20971520'] });
     const { connection, transport } = server.connect();
     await connection.receive(identify({ shard: [1, 4] }));
     expect(transport.frames[1]).toEqual({
@@ -39,8 +40,8 @@ describe('GatewayConnection: connection lifecycle', () => {
         v: 10,
         user: USER,
         guilds: [
-          { id: '1', unavailable: true },
-          { id: '2', unavailable: true },
+          { id: '4194304', unavailable: true },
+          { id: '20971520', unavailable: true },
         ],
         session_id: 'session-1',
         resume_gateway_url: 'wss://gateway.test',
