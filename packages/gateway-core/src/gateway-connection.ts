@@ -6,11 +6,13 @@ import {
   type GatewayGuildCreateDispatchData,
   type GatewayIdentifyData,
   GatewayOpcodes,
+  type GatewayRequestGuildMembersData,
   type GatewayResumeData,
 } from 'discord-api-types/v10';
 import { prepareDispatch } from './dispatch-frame.js';
 import { FrameRateLimiter, type FrameRateLimiterOptions } from './frame-rate-limiter.js';
 import { GatewaySession, type SendQueueLimits, type SessionTransport } from './gateway-session.js';
+import type { GuildMemberRequestResult, GuildMemberRequests } from './guild-member-requests.js';
 import type { IdentifyLimiter } from './identify-limiter.js';
 import { decodeInboundFrame, type InboundFrame } from './inbound-frame.js';
 import { checkIntents, receivesDispatch } from './intents.js';
@@ -63,6 +65,11 @@ export interface GatewayConnectionOptions {
   ) => Promise<GatewayGuildCreateDispatchData | undefined>;
   /** Guilds one session may hold before IDENTIFY must shard (else 4011). @defaultValue 2500 */
   readonly maxGuildsPerShard?: number;
+  /**
+   * Answers REQUEST_GUILD_MEMBERS (op 8) with GUILD_MEMBERS_CHUNKs; without it, op 8 goes to
+   * `onFrame` like any other frame.
+   */
+  readonly guildMemberRequests?: GuildMemberRequests;
   /** Session start concurrency shared by a server's connections; none when absent. */
   readonly identifyLimiter?: IdentifyLimiter;
   /** Send-queue bounds of every session. @defaultValue `DEFAULT_SEND_QUEUE_LIMITS` */
@@ -73,7 +80,10 @@ export interface GatewayConnectionOptions {
   readonly onReady?: (session: GatewaySession) => void;
   /** Called once a session is RESUMED on this connection. */
   readonly onResumed?: (session: GatewaySession) => void;
-  /** Receives errors of background work (a `loadGuild` that rejects). @defaultValue ignore */
+  /**
+   * Receives errors of background work (a `loadGuild` or member source that rejects).
+   * @defaultValue ignore
+   */
   readonly onError?: (error: unknown) => void;
   /** Receives frames of a ready session other than HEARTBEAT, IDENTIFY and RESUME. */
   readonly onFrame?: (session: GatewaySession, frame: InboundFrame) => void;
@@ -254,6 +264,11 @@ export class GatewayConnection {
       this.#close(GatewayCloseCodes.NotAuthenticated, 'identify first');
       return;
     }
+    const members = this.#options.guildMemberRequests;
+    if (frame.op === GatewayOpcodes.RequestGuildMembers && members !== undefined) {
+      await this.#requestGuildMembers(members, this.#session, frame.d);
+      return;
+    }
     this.#options.onFrame?.(this.#session, frame);
   }
 
@@ -366,6 +381,23 @@ export class GatewayConnection {
         this.#options.onError?.(error);
       }
     }
+  }
+
+  async #requestGuildMembers(
+    members: GuildMemberRequests,
+    session: GatewaySession,
+    d: GatewayRequestGuildMembersData,
+  ): Promise<void> {
+    let result: GuildMemberRequestResult;
+    try {
+      result = await members.handle(session, d);
+    } catch (error) {
+      this.#options.onError?.(error);
+      return;
+    }
+    if (result.kind === 'close') this.#close(result.code, result.reason);
+    else if (result.kind === 'dispatch')
+      for (const dispatch of result.dispatches) session.dispatch(dispatch);
   }
 
   #resume(d: GatewayResumeData): void {

@@ -41,6 +41,14 @@ export {
   type SessionTransport,
 } from './gateway-session.js';
 export {
+  DEFAULT_GUILD_MEMBER_REQUESTS_OPTIONS,
+  type GuildMemberRequestResult,
+  type GuildMemberRequestSession,
+  GuildMemberRequests,
+  type GuildMemberRequestsOptions,
+  type GuildMemberSource,
+} from './guild-member-requests.js';
+export {
   DEFAULT_IDENTIFY_LIMITER_OPTIONS,
   type IdentifyAdmission,
   IdentifyLimiter,

@@ -2,6 +2,7 @@ import {
   type AuthenticatedUser,
   GatewayServer,
   type GatewayServerOptions,
+  GuildMemberRequests,
   MemorySessionRegistry,
   TimerWheel,
 } from '@guildkit/gateway-core';
@@ -32,6 +33,7 @@ async function startServer(
     authenticate: async (token): Promise<AuthenticatedUser | null> =>
       token === TOKEN ? { user: USER } : null,
     guildIds: () => [GUILD_ON_SHARD_0, GUILD_ON_SHARD_1],
+    grantedPrivilegedIntents: () => 2,
     drainTimeoutMs: 200,
     ...extra,
   });
@@ -206,5 +208,67 @@ describe('sharding and fan-out over sockets', () => {
       d: { id: GUILD_ON_SHARD_0, large: false },
     });
     expect(await client.next()).toMatchObject({ s: 3, d: { id: GUILD_ON_SHARD_1 } });
+  });
+});
+
+describe('REQUEST_GUILD_MEMBERS (op 8) over sockets', () => {
+  const member = (id: string, username: string) => ({
+    user: { id, username, discriminator: '0', global_name: null, avatar: null },
+    roles: [],
+    joined_at: '2026-01-01T00:00:00.000Z',
+    deaf: false,
+    mute: false,
+    flags: 0,
+  });
+  const members = Array.from({ length: 1500 }, (_, index) =>
+    member(String(10_000 + index), `user${index}`),
+  );
+
+  it('answers a full-list request with GUILD_MEMBERS_CHUNKs of at most 1000, then RATE_LIMITED', async () => {
+    const { base } = await startServer({
+      guildMemberRequests: new GuildMemberRequests({
+        source: {
+          search: (_guildId, prefix, limit) =>
+            members
+              .filter((m) => m.user.username.startsWith(prefix))
+              .slice(0, limit === 0 ? undefined : limit),
+          get: (_guildId, ids) => members.filter((m) => ids.includes(m.user.id)),
+          presences: () => [],
+        },
+      }),
+    });
+    // GUILDS | GUILD_MEMBERS (privileged, granted below).
+    const { client } = await ready(base, { intents: 1 | 2 });
+    client.send(
+      JSON.stringify({
+        op: 8,
+        d: { guild_id: GUILD_ON_SHARD_0, query: '', limit: 0, nonce: 'n1' },
+      }),
+    );
+    const first = await client.next();
+    const second = await client.next();
+    expect(first).toMatchObject({
+      t: 'GUILD_MEMBERS_CHUNK',
+      s: 2,
+      d: { guild_id: GUILD_ON_SHARD_0, chunk_index: 0, chunk_count: 2, nonce: 'n1' },
+    });
+    expect(second).toMatchObject({ s: 3, d: { chunk_index: 1, chunk_count: 2 } });
+    const ids = [
+      ...(first.d as { members: typeof members }).members,
+      ...(second.d as { members: typeof members }).members,
+    ].map((m) => m.user.id);
+    expect(ids).toEqual(members.map((m) => m.user.id));
+
+    client.send(
+      JSON.stringify({
+        op: 8,
+        d: { guild_id: GUILD_ON_SHARD_0, query: '', limit: 0, nonce: 'n2' },
+      }),
+    );
+    expect(await client.next()).toMatchObject({
+      t: 'RATE_LIMITED',
+      s: 4,
+      d: { opcode: 8, meta: { guild_id: GUILD_ON_SHARD_0, nonce: 'n2' } },
+    });
   });
 });
