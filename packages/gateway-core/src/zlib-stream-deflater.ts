@@ -53,8 +53,8 @@ export class ZlibStreamDeflater {
   }
 
   /**
-   * Calls back once every message pushed so far has reached `onMessage` (at once when none is
-   * pending), e.g. to close the socket only after them.
+   * Calls back once every message pushed so far has reached `onMessage`, or the deflater was
+   * closed (at once when nothing is pending), e.g. to close the socket only after them.
    *
    * @param callback - called once.
    */

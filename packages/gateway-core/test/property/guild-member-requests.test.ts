@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
+import { GuildMemberRequests, type GuildMemberSource } from '@guildkit/gateway-core';
 import { ManualClock } from '@guildkit/testkit';
 import { type APIGuildMember, GuildMemberFlags } from 'discord-api-types/v10';
 import { expect } from 'vitest';
-import { GuildMemberRequests, type GuildMemberSource } from '@guildkit/gateway-core';
 
 const GUILD = '81384788765712384';
 const GUILD_MEMBERS = 1 << 1;

@@ -1,3 +1,12 @@
+import {
+  DEFAULT_GUILD_MEMBER_REQUESTS_OPTIONS,
+  GatewayErrorCode,
+  type GuildMemberRequestResult,
+  GuildMemberRequests,
+  type GuildMemberRequestsOptions,
+  type GuildMemberSource,
+  type PreparedDispatch,
+} from '@guildkit/gateway-core';
 import { ManualClock } from '@guildkit/testkit';
 import {
   type APIGuildMember,
@@ -9,15 +18,6 @@ import {
   PresenceUpdateStatus,
 } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import type { PreparedDispatch } from '../../src/dispatch-frame.js';
-import { GatewayErrorCode } from '../../src/errors.js';
-import {
-  DEFAULT_GUILD_MEMBER_REQUESTS_OPTIONS,
-  type GuildMemberRequestResult,
-  GuildMemberRequests,
-  type GuildMemberRequestsOptions,
-  type GuildMemberSource,
-} from '@guildkit/gateway-core';
 
 // Intent bits as Discord's documentation lists them, written independently of the code.
 const GUILDS = 1 << 0;
