@@ -1,15 +1,8 @@
-import {
-  WebSocketManager,
-  type WebSocketManagerOptions,
-  WebSocketShardEvents,
-} from '@discordjs/ws';
+import { WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
 import { type AuthenticatedUser, GatewayServer, prepareDispatch } from '@guildkit/gateway-core';
-import {
-  type APIGatewayBotInfo,
-  GatewayDispatchEvents,
-  GatewayIntentBits,
-} from 'discord-api-types/v10';
+import { GatewayDispatchEvents, GatewayIntentBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
+import { restFor } from '../support/discordjs-rest.js';
 import { TOKEN, USER } from '../support/harness.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -17,22 +10,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-/** Stands in for discord.js's REST client: only `GET /gateway/bot` is used by the manager. */
-function restFor(url: string): WebSocketManagerOptions['rest'] {
-  const info: APIGatewayBotInfo = {
-    url,
-    shards: 1,
-    session_start_limit: { total: 1000, remaining: 1000, reset_after: 60_000, max_concurrency: 1 },
-  };
-  const rest = {
-    get: async (route: string): Promise<APIGatewayBotInfo> => {
-      expect(route).toBe('/gateway/bot');
-      return info;
-    },
-  };
-  return rest as unknown as WebSocketManagerOptions['rest'];
-}
 
 describe('@discordjs/ws WebSocketManager against GatewayServer', () => {
   it('identifies, receives READY and then a dispatch', async () => {
