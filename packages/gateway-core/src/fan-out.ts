@@ -78,8 +78,10 @@ export class GatewayFanOut {
   }
 
   /**
-   * Indexes a session under its id, its user and its {@link GatewaySession.guildIds}.
-   * Idempotent; a different session object with the same id replaces the old one.
+   * Indexes a session under its id, its user and its {@link GatewaySession.guildIds}, which
+   * must already be cut to its shard (`GatewayConnection` does that on IDENTIFY; use
+   * {@link joinGuild} for guilds joined later). Idempotent; a different session object with
+   * the same id replaces the old one.
    *
    * @param session - a READY or RESUMED session.
    */
