@@ -12,6 +12,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { HEARTBEAT, identify, TOKEN, USER } from '../support/harness.js';
+import type { Frame } from '../support/raw-client.js';
 
 /** Generous on purpose: the suite must pass on a loaded 2-core machine. */
 const WAIT_MS = 15_000;
@@ -44,13 +45,6 @@ const STATUSES: readonly string[] = [
 const RUNS_PER_CATEGORY = 5;
 /** The long-lived session heartbeats once per this many fuzzed connections. */
 const HEARTBEAT_EVERY = 10;
-
-interface Frame {
-  readonly op: number;
-  readonly d?: unknown;
-  readonly s?: number | null;
-  readonly t?: string | null;
-}
 
 interface CloseEvent {
   readonly code: number;

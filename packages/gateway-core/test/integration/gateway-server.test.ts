@@ -6,47 +6,8 @@ import {
   prepareDispatch,
 } from '@guildkit/gateway-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import { identify, resume, TOKEN, USER } from '../support/harness.js';
-
-interface Frame {
-  readonly op: number;
-  readonly d?: unknown;
-  readonly s?: number | null;
-  readonly t?: string | null;
-}
-
-/** A raw `ws` client that queues every frame and records how the socket closed. */
-class Client {
-  readonly socket: WebSocket;
-  readonly #frames: Frame[] = [];
-  readonly #waiting: ((frame: Frame) => void)[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
-    this.socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
-      const waiter = this.#waiting.shift();
-      if (waiter === undefined) this.#frames.push(frame);
-      else waiter(frame);
-    });
-    this.closed = new Promise((resolve) => {
-      this.socket.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
-    });
-    this.socket.on('error', () => undefined);
-  }
-
-  next(): Promise<Frame> {
-    const frame = this.#frames.shift();
-    if (frame !== undefined) return Promise.resolve(frame);
-    return new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  send(text: string): void {
-    this.socket.send(text);
-  }
-}
+import { RawClient as Client } from '../support/raw-client.js';
 
 const open: { servers: GatewayServer[]; clients: Client[] } = { servers: [], clients: [] };
 

@@ -7,19 +7,10 @@ import {
   prepareDispatch,
 } from '@guildkit/gateway-core';
 import { GatewayClient, type GatewayClientOptions } from '@guildkit/gateway-core/client';
-import type { APIUser } from 'discord-api-types/v10';
 import { WebSocket } from 'ws';
+import { USER } from '../../support/harness.js';
 
 export const TOKEN = 'live-token';
-
-const USER: APIUser = {
-  id: '80351110224678912',
-  username: 'bot',
-  discriminator: '0',
-  global_name: null,
-  avatar: null,
-  bot: true,
-};
 
 /**
  * A real {@link GatewayServer} on 127.0.0.1 (port 0) attached to an HTTP server whose TCP
