@@ -1,6 +1,7 @@
 import { decodeInboundFrame, prepareDispatch } from '@guildkit/gateway-core';
 import { compareSideBySide, formatComparisonTable } from '@guildkit/testkit';
 import { INBOUND_FRAMES, MESSAGE_CREATE } from './fixtures.js';
+import { guildFanOutRows } from './guild-fan-out.js';
 
 const SESSIONS = 10_000;
 
@@ -85,5 +86,13 @@ async function inboundBench(): Promise<string> {
   );
 }
 
+async function guildFanOutBench(): Promise<string> {
+  return formatComparisonTable(
+    `guild fan-out: one MESSAGE_CREATE to ${SESSIONS} sessions of a guild, half without MESSAGE_CONTENT, ops = sessions reached`,
+    await guildFanOutRows(SESSIONS),
+  );
+}
+
 process.stdout.write(`${await fanOutBench()}\n`);
+process.stdout.write(`${await guildFanOutBench()}\n`);
 process.stdout.write(`${await inboundBench()}\n`);

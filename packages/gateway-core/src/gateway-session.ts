@@ -112,7 +112,7 @@ export class GatewaySession {
   readonly shard: readonly [shardId: number, shardCount: number];
   /** The guilds whose events this session receives; fan-out keeps it in step with its index. */
   readonly guildIds: Set<string>;
-  readonly #buffer: ReplayBuffer;
+  readonly #buffer: ReplayBuffer<PreparedDispatch>;
   readonly #limits: SendQueueLimits;
   #droppedLowPriority = 0;
   #transport: SessionTransport | undefined;
@@ -134,8 +134,8 @@ export class GatewaySession {
     this.#limits = checkLimits(init.sendQueue ?? DEFAULT_SEND_QUEUE_LIMITS);
     this.#buffer =
       init.replayCapacity === undefined
-        ? new ReplayBuffer()
-        : new ReplayBuffer({ capacity: init.replayCapacity });
+        ? new ReplayBuffer<PreparedDispatch>()
+        : new ReplayBuffer<PreparedDispatch>({ capacity: init.replayCapacity });
   }
 
   /** The sequence number of the last dispatch, or 0 before the first. */
@@ -183,10 +183,9 @@ export class GatewaySession {
       return undefined;
     }
     const seq = this.#buffer.lastSeq + 1;
-    const frame = prepared.frame(seq);
-    this.#buffer.push(seq, frame);
+    this.#buffer.push(seq, prepared);
     if (transport === undefined) return seq;
-    transport.send(frame);
+    transport.send(prepared.frame(seq));
     if ((transport.bufferedBytes?.() ?? 0) > this.#limits.maxBufferedBytes) {
       this.#transport = undefined;
       transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
@@ -209,7 +208,8 @@ export class GatewaySession {
     const missed = this.#buffer.since(lastSeq);
     if (missed === undefined) return false;
     this.#transport = transport;
-    for (const frame of missed) transport.send(frame);
+    let seq = lastSeq;
+    for (const prepared of missed) transport.send(prepared.frame(++seq));
     return true;
   }
 

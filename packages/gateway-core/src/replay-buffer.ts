@@ -25,10 +25,12 @@ export const DEFAULT_REPLAY_BUFFER_OPTIONS = {
 } as const satisfies Required<ReplayBufferOptions>;
 
 /**
- * A session's bounded buffer of already-serialized dispatch frames, for RESUME. Sequences are
- * contiguous (1, 2, 3, …), as Discord numbers a session's dispatches; when the buffer is full
- * the oldest frame is dropped. Push and lookup are O(1) (a ring of strings); {@link since}
- * copies only the missed frames.
+ * A session's bounded buffer of its recent dispatches, for RESUME. Sequences are contiguous
+ * (1, 2, 3, …), as Discord numbers a session's dispatches; when the buffer is full the oldest
+ * entry is dropped. Push and lookup are O(1) (a ring); {@link since} copies only the missed
+ * entries. An entry is whatever replays a dispatch: a frame string, or (as `GatewaySession`
+ * keeps it) the `PreparedDispatch` that every session of a fan-out shares, so a session's
+ * buffer costs a pointer per dispatch rather than a copy of the frame.
  *
  * @example
  * ```ts
@@ -42,8 +44,8 @@ export const DEFAULT_REPLAY_BUFFER_OPTIONS = {
  * buffer.since(0); // undefined: seq 1 was dropped, answer INVALID_SESSION(false)
  * ```
  */
-export class ReplayBuffer {
-  readonly #frames: (string | undefined)[];
+export class ReplayBuffer<Entry = string> {
+  readonly #frames: (Entry | undefined)[];
   readonly #capacity: number;
   #lastSeq = 0;
   #size = 0;
@@ -62,7 +64,7 @@ export class ReplayBuffer {
       );
     }
     this.#capacity = capacity;
-    this.#frames = new Array<string | undefined>(capacity).fill(undefined);
+    this.#frames = new Array<Entry | undefined>(capacity).fill(undefined);
   }
 
   /** The sequence of the newest frame, or 0 before the first push. */
@@ -79,10 +81,10 @@ export class ReplayBuffer {
    * Records the frame just sent with sequence `seq`.
    *
    * @param seq - the frame's sequence: exactly {@link lastSeq} + 1.
-   * @param frame - the serialized frame, as sent.
+   * @param frame - what replays the dispatch (its frame, or its shared prepared dispatch).
    * @throws GatewayError `GK_GATEWAY_INVALID_SEQUENCE` when `seq` is not `lastSeq + 1`.
    */
-  push(seq: number, frame: string): void {
+  push(seq: number, frame: Entry): void {
     if (seq !== this.#lastSeq + 1) {
       throw new GatewayError(
         GatewayErrorCode.InvalidSequence,
@@ -98,15 +100,15 @@ export class ReplayBuffer {
    * The frames a client that last saw `lastSeq` has missed, oldest first. Never throws.
    *
    * @param lastSeq - the `seq` of the client's RESUME.
-   * @returns the frames with sequences `lastSeq + 1 ..= this.lastSeq` (empty when the client
+   * @returns the entries with sequences `lastSeq + 1 ..= this.lastSeq` (empty when the client
    * is up to date), or `undefined` when some of them are no longer buffered or `lastSeq` is not
    * an integer in `0 ..= this.lastSeq`: the session cannot be resumed.
    */
-  since(lastSeq: number): string[] | undefined {
+  since(lastSeq: number): Entry[] | undefined {
     if (!Number.isInteger(lastSeq) || lastSeq > this.#lastSeq) return undefined;
     const earliestResumable = this.#lastSeq - this.#size;
     if (lastSeq < earliestResumable) return undefined;
-    const missed = new Array<string>(this.#lastSeq - lastSeq);
+    const missed = new Array<Entry>(this.#lastSeq - lastSeq);
     for (let seq = lastSeq + 1, i = 0; seq <= this.#lastSeq; seq++, i++) {
       missed[i] = this.#frames[seq % this.#capacity]!;
     }
