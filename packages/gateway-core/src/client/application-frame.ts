@@ -1,4 +1,4 @@
-import type { GatewayOpcodes, GatewaySendPayload } from 'discord-api-types/v10';
+import type { GatewayOpcodes, GatewaySendPayload } from 'discord-api-types/gateway/v10';
 import { GatewayClientError, GatewayClientErrorCode } from './errors.js';
 
 /** A LAZY_REQUEST (op 14): subscribe to index ranges of a guild's member list, per channel. */

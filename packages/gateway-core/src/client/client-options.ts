@@ -1,4 +1,7 @@
-import type { GatewayIdentifyProperties, GatewayPresenceUpdateData } from 'discord-api-types/v10';
+import type {
+  GatewayIdentifyProperties,
+  GatewayPresenceUpdateData,
+} from 'discord-api-types/gateway/v10';
 import { GatewayClientError, GatewayClientErrorCode } from './errors.js';
 import type { ReconnectBackoffOptions } from './reconnect-backoff.js';
 import type { SendRateLimitOptions } from './send-rate-limiter.js';

@@ -1,4 +1,4 @@
-import { GatewayCloseCodes } from 'discord-api-types/v10';
+import { GatewayCloseCodes } from 'discord-api-types/gateway/v10';
 
 /**
  * What the client does after a socket closes:

@@ -1,4 +1,7 @@
-import type { GatewayDispatchPayload, GatewayReadyDispatchData } from 'discord-api-types/v10';
+import type {
+  GatewayDispatchPayload,
+  GatewayReadyDispatchData,
+} from 'discord-api-types/gateway/v10';
 import type { GatewayClientError } from './errors.js';
 
 /** What `reconnecting` reports about the reconnect the client has just scheduled. */

@@ -1,4 +1,4 @@
-import type { GatewayReceivePayload } from 'discord-api-types/v10';
+import type { GatewayReceivePayload } from 'discord-api-types/gateway/v10';
 import { ZlibStreamInflater } from './zlib-stream-inflater.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   GatewayOpcodes,
   type GatewayReceivePayload,
   type GatewaySendPayload,
-} from 'discord-api-types/v10';
+} from 'discord-api-types/gateway/v10';
 import { EventEmitter } from 'eventemitter3';
 import { encodeApplicationFrame, type GatewayClientSendPayload } from './application-frame.js';
 import {
@@ -68,7 +68,7 @@ interface PendingConnect {
  * @example
  * ```ts
  * import { GatewayClient } from '@guildkit/gateway-core/client';
- * import { GatewayIntentBits } from 'discord-api-types/v10';
+ * import { GatewayIntentBits } from 'discord-api-types/gateway/v10';
  *
  * const client = new GatewayClient({
  *   url: 'wss://chat.example/gateway',

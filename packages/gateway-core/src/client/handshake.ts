@@ -1,4 +1,8 @@
-import { type GatewayIdentify, GatewayOpcodes, type GatewayResume } from 'discord-api-types/v10';
+import {
+  type GatewayIdentify,
+  GatewayOpcodes,
+  type GatewayResume,
+} from 'discord-api-types/gateway/v10';
 import { DEFAULT_GATEWAY_CLIENT_OPTIONS, type GatewayClientOptions } from './client-options.js';
 
 /**
