@@ -28,7 +28,11 @@ export interface MemberListOptions {
   readonly guildId: string;
   /** The list id, sent as `id`: `"everyone"` or a {@link MemberListIds} hash. */
   readonly id: string;
-  /** Receives every update for a subscriber; called synchronously from flushes and subscribes. */
+  /**
+   * Receives every update for a subscriber; called synchronously from flushes and subscribes.
+   * Updates are read-only: parts of one (the `groups` array, or a whole update that only
+   * carries new counts) may be shared with other subscribers' updates of the same flush.
+   */
   readonly onUpdate: (subscriberId: string, update: GuildMemberListUpdate) => void;
   /** The guild's roles. @defaultValue `[]` */
   readonly roles?: readonly ListRole[];
@@ -248,7 +252,8 @@ export class MemberList {
 
   /**
    * Sets the ranges a subscriber watches and sends it, at once, INVALIDATE for each dropped
-   * range and SYNC for each new one (ranges it already held get nothing). Empty `ranges`
+   * range and SYNC for each new one (ranges it already held get nothing, unless they overlap
+   * a dropped range, whose INVALIDATE cleared some of their rows). Empty `ranges`
    * ends the subscription after the INVALIDATEs.
    *
    * @param subscriberId - e.g. a gateway session id.
@@ -269,11 +274,13 @@ export class MemberList {
     const next = validateRanges(ranges);
     const sub = this.subscriptions.get(subscriberId) ?? new Subscription(subscriberId);
     const ops: MemberListOp[] = [];
-    for (const range of sub.ranges) {
-      if (!next.some((kept) => sameRange(kept, range))) ops.push({ op: 'INVALIDATE', range });
-    }
+    const dropped = sub.ranges.filter((held) => !next.some((kept) => sameRange(kept, held)));
+    for (const range of dropped) ops.push({ op: 'INVALIDATE', range });
     for (const range of next) {
-      if (!sub.ranges.some((held) => sameRange(held, range))) ops.push(this.syncOp(range));
+      // A kept range that overlaps a dropped one lost rows to its INVALIDATE: sync it again.
+      const held = sub.ranges.some((old) => sameRange(old, range));
+      const overlapsDropped = dropped.some((gone) => gone[0] <= range[1] && range[0] <= gone[1]);
+      if (!held || overlapsDropped) ops.push(this.syncOp(range));
     }
     sub.setRanges(next);
     if (next.length === 0) this.subscriptions.delete(subscriberId);
@@ -333,7 +340,9 @@ export class MemberList {
     if (this.core.syncOfflineVisibility()) for (const sub of subs) sub.resync = true;
     for (const code of touched) {
       const group = this.core.groups.group(code);
-      if (group.index.size > 0) emitter.updated(this.core.groups.start(code), headerItem(group));
+      const header = this.core.groups.start(code);
+      if (group.index.size > 0 && emitter.watches(header))
+        emitter.updated(header, headerItem(group));
     }
     this.deliver(memberCount, onlineCount, groupsBefore);
   }
@@ -409,17 +418,27 @@ export class MemberList {
       memberCount !== this.memberCount ||
       onlineCount !== this.onlineCount ||
       !sameGroups(groupsBefore, groups);
-    const updates: [string, GuildMemberListUpdate][] = [];
+    const recipients: string[] = [];
+    const updates: GuildMemberListUpdate[] = [];
+    let countsOnly: GuildMemberListUpdate | undefined;
     for (const sub of this.subscriptionList) {
       const ops = sub.resync ? sub.ranges.map((range) => this.syncOp(range)) : sub.ops;
-      sub.ops = [];
+      if (sub.resync) sub.ops.length = 0;
+      else if (ops.length > 0) sub.ops = [];
       sub.resync = false;
-      if (ops.length > 0 || countsChanged) updates.push([sub.id, this.update(ops, groups)]);
+      if (ops.length > 0) {
+        recipients.push(sub.id);
+        updates.push(this.update(ops, groups));
+      } else if (countsChanged) {
+        recipients.push(sub.id);
+        countsOnly ??= this.update(NO_OPS, groups);
+        updates.push(countsOnly);
+      }
     }
     let failure: { error: unknown } | undefined;
-    for (const [subscriberId, update] of updates) {
+    for (let i = 0; i < updates.length; i++) {
       try {
-        this.options.onUpdate(subscriberId, update);
+        this.options.onUpdate(recipients[i]!, updates[i]!);
       } catch (error) {
         failure ??= { error };
       }
@@ -482,6 +501,9 @@ export class MemberList {
       throw new MemberListError(MemberListErrorCode.Closed, 'the member list is closed');
   }
 }
+
+/** The ops of an update that only carries new counts; shared, like that update itself. */
+const NO_OPS: readonly MemberListOp[] = Object.freeze([]);
 
 function checkOption(ok: boolean, name: string): void {
   if (!ok)

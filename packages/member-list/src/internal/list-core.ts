@@ -136,7 +136,9 @@ export class ListCore implements RowSource {
     const nextName = next.nick ?? next.globalName ?? next.username;
     if (nextCode === store.group[slot] && compareFolded(store.displayName(slot), nextName) === 0) {
       this.write(slot, next, false);
-      if (nextCode !== GroupCode.None) emitter.updated(this.rowOf(slot), this.memberItem(slot));
+      if (nextCode === GroupCode.None) return;
+      const row = this.watchedRowOf(slot, nextCode, emitter);
+      if (emitter.watches(row)) emitter.updated(row, this.memberItem(slot));
       return;
     }
     emitter.mark();
@@ -248,9 +250,7 @@ export class ListCore implements RowSource {
     this.roleSetCode[roleSet] = this.groups.codeForRoles(this.roleSets.roles(roleSet));
     store.roleSet[slot] = roleSet;
     store.status[slot] = state.status;
-    store.username[slot] = state.username;
-    store.globalName[slot] = state.globalName;
-    store.nick[slot] = state.nick;
+    store.setNames(slot, state.username, state.globalName, state.nick);
   }
 
   private matches(slot: number, next: MemberState): boolean {
@@ -281,13 +281,13 @@ export class ListCore implements RowSource {
   private moveOut(slot: number, emitter: OpEmitter, touched: Set<number>): Run | undefined {
     const code = this.store.group[slot]!;
     if (code === GroupCode.None) return undefined;
-    const row = this.rowOf(slot);
+    const row = this.watchedRowOf(slot, code, emitter);
     const index = this.groups.group(code).index;
     index.remove(slot);
     this.store.group[slot] = GroupCode.None;
     touched.add(code);
     const run = index.size === 0 ? { row: row - 1, count: 2 } : { row, count: 1 };
-    emitter.deleted(run.row, run.count);
+    if (emitter.watches(run.row)) emitter.deleted(run.row, run.count);
     return run;
   }
 
@@ -299,13 +299,25 @@ export class ListCore implements RowSource {
     group.index.insert(slot);
     this.store.group[slot] = code;
     touched.add(code);
-    const row = this.rowOf(slot);
+    const row = this.watchedRowOf(slot, code, emitter);
     if (wasEmpty) {
-      emitter.inserted(row - 1, [headerItem(group), this.memberItem(slot)]);
+      if (emitter.watches(row - 1))
+        emitter.inserted(row - 1, [headerItem(group), this.memberItem(slot)]);
       return { row: row - 1, count: 2 };
     }
-    emitter.inserted(row, [this.memberItem(slot)]);
+    if (emitter.watches(row)) emitter.inserted(row, [this.memberItem(slot)]);
     return { row, count: 1 };
+  }
+
+  /**
+   * The row of `slot`, listed in group `code`, as far as `emitter`'s subscribers can tell: the
+   * exact row when they watch the group's first member row, else that first member row, which
+   * like the exact row lies past every subscribed row (so no rank lookup is needed).
+   */
+  private watchedRowOf(slot: number, code: number, emitter: OpEmitter): number {
+    const firstMemberRow = this.groups.start(code) + 1;
+    if (!emitter.watches(firstMemberRow)) return firstMemberRow;
+    return firstMemberRow + this.groups.group(code).index.rankOf(slot);
   }
 
   /** Approximate bytes of records and indexes; see the package docs for the method. */

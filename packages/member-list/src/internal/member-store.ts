@@ -1,4 +1,5 @@
 import { compareFolded } from './collation.js';
+import { SORT_PREFIX_WORDS, writeSortPrefix } from './sort-prefix.js';
 
 /** Status codes of {@link MemberStore.status}. */
 export const Status = { Offline: 0, Online: 1, Idle: 2, Dnd: 3 } as const;
@@ -10,7 +11,9 @@ const EMPTY_ENTRY = 0;
  * The member records of one list as parallel arrays indexed by slot: no object per member.
  *
  * Per slot: the user id as two uint32 halves, status (uint8), role set id (uint32), current
- * group code (uint16), and references to the username / global name / nickname strings. The
+ * group code (uint16), references to the username / global name / nickname strings, and the
+ * display name's sort prefix (two float64s, see {@link writeSortPrefix}) that settles most
+ * comparisons without reading a string. The
  * user id -> slot lookup is an open-addressing table of int32 (slot + 1, 0 = empty) probed
  * linearly over the id halves, instead of a `Map<string, number>` that would also keep a
  * string per member. Freed slots are reused.
@@ -21,6 +24,8 @@ export class MemberStore {
   status = new Uint8Array(INITIAL_CAPACITY);
   roleSet = new Uint32Array(INITIAL_CAPACITY);
   group = new Uint16Array(INITIAL_CAPACITY);
+  /** {@link SORT_PREFIX_WORDS} words per slot: the sort prefix of the display name. */
+  sortPrefix = new Float64Array(INITIAL_CAPACITY * SORT_PREFIX_WORDS);
   readonly username: string[] = [];
   readonly globalName: (string | null)[] = [];
   readonly nick: (string | null)[] = [];
@@ -88,6 +93,17 @@ export class MemberStore {
     return slot < this.highWater && this.username[slot] !== '';
   }
 
+  /**
+   * Sets the names of `slot` and the sort prefix of its display name. The slot must not be in
+   * an index while its display name changes.
+   */
+  setNames(slot: number, username: string, globalName: string | null, nick: string | null): void {
+    this.username[slot] = username;
+    this.globalName[slot] = globalName;
+    this.nick[slot] = nick;
+    writeSortPrefix(nick ?? globalName ?? username, this.sortPrefix, slot * SORT_PREFIX_WORDS);
+  }
+
   /** @returns the name the list shows: nickname, else global name, else username. */
   displayName(slot: number): string {
     return this.nick[slot] ?? this.globalName[slot] ?? this.username[slot]!;
@@ -95,9 +111,19 @@ export class MemberStore {
 
   /**
    * The order inside a group: display names compared case-insensitively
-   * ({@link compareFolded}), then user ids as unsigned 64-bit numbers.
+   * ({@link compareFolded}), then user ids as unsigned 64-bit numbers. The sort prefixes
+   * decide first; only slots with equal prefixes read their names.
    */
   readonly compare = (a: number, b: number): number => {
+    const prefix = this.sortPrefix;
+    const atA = a * SORT_PREFIX_WORDS;
+    const atB = b * SORT_PREFIX_WORDS;
+    const firstA = prefix[atA]!;
+    const firstB = prefix[atB]!;
+    if (firstA !== firstB) return firstA < firstB ? -1 : 1;
+    const secondA = prefix[atA + 1]!;
+    const secondB = prefix[atB + 1]!;
+    if (secondA !== secondB) return secondA < secondB ? -1 : 1;
     const byName = compareFolded(this.displayName(a), this.displayName(b));
     if (byName !== 0) return byName;
     const hiA = this.idHi[a]!;
@@ -107,8 +133,8 @@ export class MemberStore {
   };
 
   /**
-   * Approximate bytes of the records: typed arrays by byte length, 8 bytes per string-array
-   * element, each distinct string as V8 lays it out (16-byte header, 1 or 2 bytes per code
+   * Approximate bytes of the records: typed arrays (sort prefixes included) by byte length,
+   * 8 bytes per string-array element, each distinct string as V8 lays it out (16-byte header, 1 or 2 bytes per code
    * unit, 8-byte aligned), the id table and the free-slot stack.
    */
   estimateBytes(): number {
@@ -118,6 +144,7 @@ export class MemberStore {
       this.status.byteLength +
       this.roleSet.byteLength +
       this.group.byteLength +
+      this.sortPrefix.byteLength +
       this.table.byteLength +
       8 *
         (this.username.length + this.globalName.length + this.nick.length + this.freeSlots.length);
@@ -140,6 +167,7 @@ export class MemberStore {
     this.status = grow(this.status, new Uint8Array(size));
     this.roleSet = grow(this.roleSet, new Uint32Array(size));
     this.group = grow(this.group, new Uint16Array(size));
+    this.sortPrefix = grow(this.sortPrefix, new Float64Array(size * SORT_PREFIX_WORDS));
   }
 
   private rehash(size: number): void {
@@ -186,7 +214,7 @@ function hash(hi: number, lo: number): number {
   return h ^ (h >>> 16);
 }
 
-function grow<T extends Uint8Array | Uint16Array | Uint32Array>(from: T, to: T): T {
+function grow<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

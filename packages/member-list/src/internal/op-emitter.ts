@@ -18,6 +18,12 @@ export interface RowSource {
  */
 export class OpEmitter {
   private readonly cache = new Map<number, MemberListItem>();
+  /** The last row any subscriber watches: edits past it concern nobody. */
+  private readonly lastWatchedRow: number;
+  /** Identifies the latest {@link OpEmitter.mark}; a subscriber holding it has its mark set. */
+  private markToken: object = {};
+  /** Subscribers given ops since the latest {@link OpEmitter.mark}. */
+  private readonly marked: Subscription[] = [];
 
   /**
    * @param subscriptions - the subscribers; skipped while their `resync` is set.
@@ -26,7 +32,19 @@ export class OpEmitter {
   constructor(
     private readonly subscriptions: readonly Subscription[],
     private readonly rows: RowSource,
-  ) {}
+  ) {
+    let last = -1;
+    for (const sub of subscriptions) last = Math.max(last, sub.maxEnd);
+    this.lastWatchedRow = last;
+  }
+
+  /**
+   * @returns whether some subscriber watches `row` or a later row. Edits at rows it does not
+   * watch need not be reported: they change no subscribed row (group counts travel separately).
+   */
+  watches(row: number): boolean {
+    return row <= this.lastWatchedRow;
+  }
 
   /** Reports that `count` rows starting at row `at` were deleted. */
   deleted(at: number, count: number): void {
@@ -34,6 +52,7 @@ export class OpEmitter {
     const length = this.rows.length;
     for (const sub of this.subscriptions) {
       if (sub.resync || at > sub.maxEnd) continue;
+      this.keepMark(sub);
       for (let i = 0; i < count; i++) sub.ops.push({ op: 'DELETE', index: at });
       const bounds = sub.bounds;
       for (let b = 0; b < bounds.length; b += 2) {
@@ -54,6 +73,7 @@ export class OpEmitter {
     const length = this.rows.length;
     for (const sub of this.subscriptions) {
       if (sub.resync || at > sub.maxEnd) continue;
+      this.keepMark(sub);
       for (let i = 0; i < count; i++)
         sub.ops.push({ op: 'INSERT', index: at + i, item: items[i]! });
       const bounds = sub.bounds;
@@ -72,14 +92,19 @@ export class OpEmitter {
   updated(row: number, item: MemberListItem): void {
     for (const sub of this.subscriptions) {
       if (sub.resync || row > sub.maxEnd || !sub.holds(row)) continue;
+      this.keepMark(sub);
       sub.ops.push({ op: 'UPDATE', index: row, item });
       this.checkBudget(sub);
     }
   }
 
-  /** Remembers every subscriber's op count, for {@link OpEmitter.dropIfOutside}. */
+  /**
+   * Remembers every subscriber's op count, for {@link OpEmitter.dropIfOutside}: lazily, when a
+   * subscriber is next given ops, so a mark costs nothing for subscribers an edit misses.
+   */
   mark(): void {
-    for (const sub of this.subscriptions) sub.mark = sub.ops.length;
+    this.markToken = {};
+    this.marked.length = 0;
   }
 
   /**
@@ -87,11 +112,19 @@ export class OpEmitter {
    * row moved from one end of that span to the other leaves every row outside it unchanged.
    */
   dropIfOutside(low: number, high: number): void {
-    for (const sub of this.subscriptions) {
+    for (const sub of this.marked) {
       if (!sub.resync && sub.ops.length > sub.mark && !sub.overlaps(low, high)) {
         sub.ops.length = sub.mark;
       }
     }
+  }
+
+  /** Records `sub`'s op count as of the latest mark, before its first ops since then. */
+  private keepMark(sub: Subscription): void {
+    if (sub.markToken === this.markToken) return;
+    sub.markToken = this.markToken;
+    sub.mark = sub.ops.length;
+    this.marked.push(sub);
   }
 
   private refresh(sub: Subscription, row: number): void {

@@ -18,7 +18,10 @@ export class Subscription {
   opBudget = 0;
   ops: MemberListOp[] = [];
   resync = false;
+  /** The op count at the emitter's latest mark, valid while {@link markToken} is its token. */
   mark = 0;
+  /** The mark token of the emitter that set {@link mark}. */
+  markToken: object | undefined = undefined;
 
   /** @param id - the subscriber's id. */
   constructor(readonly id: string) {}

@@ -114,6 +114,23 @@ describe('MemberList updates', () => {
     });
   });
 
+  it('re-syncs a kept range that overlaps a dropped one, whose INVALIDATE cleared shared rows', () => {
+    const harness = new ListHarness();
+    harness.list.load([
+      { userId: '1', username: 'a', status: 'online' },
+      { userId: '2', username: 'b', status: 'online' },
+    ]);
+    harness.subscribe('s', [
+      [1, 5],
+      [0, 1],
+    ]);
+    harness.subscribe('s', [[1, 5]]);
+    const last = harness.updates.at(-1)![1];
+    // Row 1 belongs to both ranges: INVALIDATE [0, 1] clears it, so [1, 5] is synced again.
+    expect(last.ops.map((op) => op.op)).toEqual(['INVALIDATE', 'SYNC']);
+    expect(last.ops[1]).toMatchObject({ op: 'SYNC', range: [1, 5] });
+  });
+
   it('batches changes per tick and coalesces a member who flaps online and offline', () => {
     const harness = new ListHarness();
     harness.list.load([
