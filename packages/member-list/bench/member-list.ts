@@ -4,6 +4,8 @@ import { ManualScheduler } from '@guildkit/testkit';
 const MEMBERS = 1_000_000;
 const SUBSCRIBERS = 100;
 const SAMPLES = 20_000;
+/** Unmeasured changes first, so the samples time optimized code. */
+const WARMUP = 2_000;
 
 interface Row {
   readonly key: string;
@@ -18,6 +20,16 @@ function memberAt(i: number): MemberInput {
     globalName: i % 2 === 0 ? null : `User ${(i * 104_729) % MEMBERS}`,
     status,
   };
+}
+
+/** @returns V8 heap plus array-buffer bytes in use after a full GC (needs `--expose-gc`). */
+function settledMemory(): number {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('run the bench with --expose-gc');
+  collect();
+  collect();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -54,7 +66,8 @@ function sortedArrayStatusChange(rows: Row[], row: Row): void {
  * @returns the report as Markdown.
  */
 export async function memberListBench(): Promise<string> {
-  const members = Array.from({ length: MEMBERS }, (_, i) => memberAt(i));
+  const heapBefore = settledMemory();
+  let members: MemberInput[] | undefined = Array.from({ length: MEMBERS }, (_, i) => memberAt(i));
   const scheduler = new ManualScheduler();
   let opsSent = 0;
   const list = new MemberList({
@@ -69,12 +82,20 @@ export async function memberListBench(): Promise<string> {
   const buildStart = performance.now();
   list.load(members);
   const buildMs = performance.now() - buildStart;
+  members = undefined;
+  const measuredBytesPerMember = (settledMemory() - heapBefore) / MEMBERS;
+  const changed = Array.from({ length: SAMPLES }, (_, n) => memberAt((n * 104_723 + 17) % MEMBERS));
+  const burst = Array.from({ length: 10_000 }, (_, n) => memberAt((n * 7_919 + 3) % MEMBERS));
   for (let s = 0; s < SUBSCRIBERS; s++)
     list.subscribe(`s${s}`, [[(s % 10) * 100, (s % 10) * 100 + 99]]);
 
+  for (let n = 0; n < WARMUP; n++) {
+    list.updateMember(memberAt((n * 15_485_863 + 11) % MEMBERS).userId, { status: 'idle' });
+    list.flush();
+  }
   const change: number[] = [];
   for (let n = 0; n < SAMPLES; n++) {
-    const member = members[(n * 104_723 + 17) % MEMBERS]!;
+    const member = changed[n]!;
     const status: MemberStatus = n % 2 === 0 ? 'dnd' : 'online';
     const start = performance.now();
     list.updateMember(member.userId, { status });
@@ -82,9 +103,21 @@ export async function memberListBench(): Promise<string> {
     change.push(performance.now() - start);
   }
 
+  for (let s = 0; s < SUBSCRIBERS; s++) list.unsubscribe(`s${s}`);
+  const unwatched: number[] = [];
+  for (let n = 0; n < SAMPLES; n++) {
+    const member = changed[n]!;
+    const start = performance.now();
+    list.updateMember(member.userId, { status: 'offline' });
+    list.flush();
+    unwatched.push(performance.now() - start);
+  }
+  for (let s = 0; s < SUBSCRIBERS; s++)
+    list.subscribe(`s${s}`, [[(s % 10) * 100, (s % 10) * 100 + 99]]);
+
   const burstStart = performance.now();
   for (let n = 0; n < 10_000; n++) {
-    list.updateMember(members[(n * 7_919 + 3) % MEMBERS]!.userId, {
+    list.updateMember(burst[n]!.userId, {
       status: n % 2 === 0 ? 'idle' : 'offline',
     });
   }
@@ -98,10 +131,10 @@ export async function memberListBench(): Promise<string> {
     sync.push(performance.now() - start);
   }
 
-  const rows: Row[] = members.map((member) => ({
-    key: (member.globalName ?? member.username).toLowerCase(),
-    id: BigInt(member.userId),
-  }));
+  const rows: Row[] = Array.from({ length: MEMBERS }, (_, i) => {
+    const member = memberAt(i);
+    return { key: (member.globalName ?? member.username).toLowerCase(), id: BigInt(member.userId) };
+  });
   const resortStart = performance.now();
   rows.sort(compareRows);
   const resortMs = performance.now() - resortStart;
@@ -120,9 +153,11 @@ export async function memberListBench(): Promise<string> {
     '| --- | ---: | ---: | ---: |',
     `| build from snapshot | ${buildMs.toFixed(0)} ms | ${resortMs.toFixed(0)} ms (sort) | ${resortMs.toFixed(0)} ms |`,
     `| one status change incl. ops for ${SUBSCRIBERS} subscribers | ${microseconds(change)} | ${microseconds(splice)} (no ops) | ${resortMs.toFixed(0)} ms |`,
-    `| 10,000 presence changes in one tick | ${burstMs.toFixed(1)} ms | | |`,
+    `| one status change, no subscribers (records + index only) | ${microseconds(unwatched)} | | |`,
+    `| 10,000 presence changes in one tick | ${burstMs.toFixed(1)} ms (${((burstMs * 1000) / 10_000).toFixed(2)} µs per change) | | |`,
     `| rows 500,000..500,099 | ${microseconds(sync)} | | |`,
-    `| bytes per member (records + index, estimate) | ${list.bytesPerMember().toFixed(1)} | | |`,
+    `| bytes per member: records + index, estimated by \`bytesPerMember()\` | ${list.bytesPerMember().toFixed(1)} | | |`,
+    `| bytes per member: measured (V8 heap + array buffers after GC, whole list) | ${measuredBytesPerMember.toFixed(1)} | | |`,
     '',
     `(${opsSent} ops sent in all.)`,
     '',

@@ -85,6 +85,10 @@ export class MemberList {
   private pendingRoles: Map<string, ListRole> | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private subscriptionList: Subscription[] = [];
+  /** Turns edits into the ops of {@link MemberList.subscriptionList}; rebuilt when it changes. */
+  private emitter: OpEmitter;
+  /** Codes of the groups the current flush changed; cleared by each flush. */
+  private readonly touched = new Set<number>();
   private readonly scheduler: Scheduler;
   private readonly tickMs: number;
   private cancelTimer: (() => void) | undefined;
@@ -110,6 +114,7 @@ export class MemberList {
     const roles = new Map<string, ListRole>();
     for (const role of options.roles ?? []) roles.set(role.id, checkRole(role));
     this.core.setRoles(roles);
+    this.emitter = new OpEmitter([], this.core);
   }
 
   /** Members of the list (applied state), offline members of large lists included. */
@@ -285,7 +290,7 @@ export class MemberList {
     sub.setRanges(next);
     if (next.length === 0) this.subscriptions.delete(subscriberId);
     else this.subscriptions.set(subscriberId, sub);
-    this.subscriptionList = [...this.subscriptions.values()];
+    this.refreshSubscriptionList();
     if (ops.length > 0) this.options.onUpdate(subscriberId, this.update(ops, this.groups()));
   }
 
@@ -297,7 +302,7 @@ export class MemberList {
    */
   unsubscribe(subscriberId: string): boolean {
     const removed = this.subscriptions.delete(subscriberId);
-    if (removed) this.subscriptionList = [...this.subscriptions.values()];
+    if (removed) this.refreshSubscriptionList();
     return removed;
   }
 
@@ -317,8 +322,9 @@ export class MemberList {
     const onlineCount = this.onlineCount;
     const groupsBefore = this.groups();
     const subs = this.subscriptionList;
-    const emitter = new OpEmitter(subs, this.core);
-    const touched = new Set<number>();
+    const emitter = this.emitter;
+    const touched = this.touched;
+    touched.clear();
     if (this.pendingRoles !== undefined) {
       for (const sub of subs) sub.resync = true;
       this.core.setRoles(this.pendingRoles);
@@ -404,8 +410,13 @@ export class MemberList {
     this.pending.clear();
     this.pendingRoles = undefined;
     this.subscriptions.clear();
-    this.subscriptionList = [];
+    this.refreshSubscriptionList();
     this.closed = true;
+  }
+
+  private refreshSubscriptionList(): void {
+    this.subscriptionList = [...this.subscriptions.values()];
+    this.emitter = new OpEmitter(this.subscriptionList, this.core);
   }
 
   private deliver(

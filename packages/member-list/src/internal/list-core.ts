@@ -238,17 +238,25 @@ export class ListCore implements RowSource {
     }
   }
 
-  /** Writes `state` into `slot` without listing it (bulk loads call {@link ListCore.rebuild}). */
+  /**
+   * Writes `state` into `slot` without listing it (bulk loads call {@link ListCore.rebuild}).
+   * A state whose roles are the slot's own interned array (a status or name change) keeps its
+   * role set without hashing the roles again.
+   */
   write(slot: number, state: MemberState, fresh: boolean): void {
     const store = this.store;
-    const roleSet = this.roleSets.acquire(state.roles);
-    if (!fresh) {
-      this.roleSets.release(store.roleSet[slot]!);
+    if (!fresh && this.roleSets.roles(store.roleSet[slot]!) === state.roles) {
       if (store.status[slot] !== Status.Offline) this.onlineCount -= 1;
+    } else {
+      const roleSet = this.roleSets.acquire(state.roles);
+      if (!fresh) {
+        this.roleSets.release(store.roleSet[slot]!);
+        if (store.status[slot] !== Status.Offline) this.onlineCount -= 1;
+      }
+      this.roleSetCode[roleSet] = this.groups.codeForRoles(this.roleSets.roles(roleSet));
+      store.roleSet[slot] = roleSet;
     }
     if (state.status !== Status.Offline) this.onlineCount += 1;
-    this.roleSetCode[roleSet] = this.groups.codeForRoles(this.roleSets.roles(roleSet));
-    store.roleSet[slot] = roleSet;
     store.status[slot] = state.status;
     store.setNames(slot, state.username, state.globalName, state.nick);
   }

@@ -94,14 +94,16 @@ export class MemberStore {
   }
 
   /**
-   * Sets the names of `slot` and the sort prefix of its display name. The slot must not be in
-   * an index while its display name changes.
+   * Sets the names of `slot` and the sort prefix of its display name (recomputed only when the
+   * display name changes). The slot must not be in an index while its display name changes.
    */
   setNames(slot: number, username: string, globalName: string | null, nick: string | null): void {
+    const displayName = nick ?? globalName ?? username;
+    const unchanged = this.displayName(slot) === displayName;
     this.username[slot] = username;
     this.globalName[slot] = globalName;
     this.nick[slot] = nick;
-    writeSortPrefix(nick ?? globalName ?? username, this.sortPrefix, slot * SORT_PREFIX_WORDS);
+    if (!unchanged) writeSortPrefix(displayName, this.sortPrefix, slot * SORT_PREFIX_WORDS);
   }
 
   /** @returns the name the list shows: nickname, else global name, else username. */

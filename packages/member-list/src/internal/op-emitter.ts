@@ -26,6 +26,9 @@ export class OpEmitter {
   private readonly marked: Subscription[] = [];
 
   /**
+   * One emitter serves every flush until the subscriber set changes: it keeps no state between
+   * edits beyond the mark, which {@link OpEmitter.mark} renews.
+   *
    * @param subscriptions - the subscribers; skipped while their `resync` is set.
    * @param rows - the list after each edit.
    */
