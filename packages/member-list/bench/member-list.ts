@@ -70,6 +70,7 @@ export async function memberListBench(): Promise<string> {
   let members: MemberInput[] | undefined = Array.from({ length: MEMBERS }, (_, i) => memberAt(i));
   const scheduler = new ManualScheduler();
   let opsSent = 0;
+  let sharedDeliveries = 0;
   const list = new MemberList({
     guildId: '81384788765712384',
     id: 'everyone',
@@ -77,6 +78,9 @@ export async function memberListBench(): Promise<string> {
     scheduler,
     onUpdate: (_id, update) => {
       opsSent += update.ops.length;
+    },
+    onSharedUpdate: (subscriberIds) => {
+      sharedDeliveries += subscriberIds.length;
     },
   });
   const buildStart = performance.now();
@@ -159,7 +163,7 @@ export async function memberListBench(): Promise<string> {
     `| bytes per member: records + index, estimated by \`bytesPerMember()\` | ${list.bytesPerMember().toFixed(1)} | | |`,
     `| bytes per member: measured (V8 heap + array buffers after GC, whole list) | ${measuredBytesPerMember.toFixed(1)} | | |`,
     '',
-    `(${opsSent} ops sent in all.)`,
+    `(${opsSent} ops sent in all; ${sharedDeliveries} count-only deliveries through \`onSharedUpdate\`.)`,
     '',
   ].join('\n');
 }

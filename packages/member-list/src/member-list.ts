@@ -34,6 +34,16 @@ export interface MemberListOptions {
    * carries new counts) may be shared with other subscribers' updates of the same flush.
    */
   readonly onUpdate: (subscriberId: string, update: GuildMemberListUpdate) => void;
+  /**
+   * Receives, in one call, the update a flush sends to every subscriber whose rows did not
+   * change but whose counts did (`ops` empty): one object for all of them, so a gateway can
+   * serialize it once and fan the same frame out. Without it, each of those subscribers gets the
+   * shared update through its own `onUpdate` call.
+   */
+  readonly onSharedUpdate?: (
+    subscriberIds: readonly string[],
+    update: GuildMemberListUpdate,
+  ) => void;
   /** The guild's roles. @defaultValue `[]` */
   readonly roles?: readonly ListRole[];
   /**
@@ -107,6 +117,10 @@ export class MemberList {
     checkOption(Number.isSafeInteger(threshold) && threshold >= 0, 'offlineThreshold');
     checkOption(Number.isSafeInteger(this.tickMs) && this.tickMs >= 0, 'tickMs');
     checkOption(typeof options.onUpdate === 'function', 'onUpdate');
+    checkOption(
+      options.onSharedUpdate === undefined || typeof options.onSharedUpdate === 'function',
+      'onSharedUpdate',
+    );
     checkOption(typeof options.guildId === 'string' && options.guildId !== '', 'guildId');
     checkOption(typeof options.id === 'string' && options.id !== '', 'id');
     this.scheduler = options.scheduler ?? systemScheduler;
@@ -310,7 +324,8 @@ export class MemberList {
    * Applies every pending change now and sends each affected subscriber one update. The
    * scheduler calls this `tickMs` after the first change of a batch.
    *
-   * @throws the first error an `onUpdate` call threw, after every subscriber was served;
+   * @throws the first error an `onUpdate` or `onSharedUpdate` call threw, after every
+   * subscriber was served;
    * {@link MemberListError} `GK_MEMBER_LIST_CLOSED` after {@link MemberList.close}.
    */
   flush(): void {
@@ -429,9 +444,10 @@ export class MemberList {
       memberCount !== this.memberCount ||
       onlineCount !== this.onlineCount ||
       !sameGroups(groupsBefore, groups);
+    const shareCounts = this.options.onSharedUpdate !== undefined;
     const recipients: string[] = [];
     const updates: GuildMemberListUpdate[] = [];
-    let countsOnly: GuildMemberListUpdate | undefined;
+    const countsOnlyRecipients: string[] = [];
     for (const sub of this.subscriptionList) {
       const ops = sub.resync ? sub.ranges.map((range) => this.syncOp(range)) : sub.ops;
       if (sub.resync) sub.ops.length = 0;
@@ -441,17 +457,33 @@ export class MemberList {
         recipients.push(sub.id);
         updates.push(this.update(ops, groups));
       } else if (countsChanged) {
-        recipients.push(sub.id);
-        countsOnly ??= this.update(NO_OPS, groups);
-        updates.push(countsOnly);
+        countsOnlyRecipients.push(sub.id);
       }
     }
+    const countsOnly = countsOnlyRecipients.length > 0 ? this.update(NO_OPS, groups) : undefined;
     let failure: { error: unknown } | undefined;
     for (let i = 0; i < updates.length; i++) {
       try {
         this.options.onUpdate(recipients[i]!, updates[i]!);
       } catch (error) {
         failure ??= { error };
+      }
+    }
+    if (countsOnly !== undefined) {
+      if (shareCounts) {
+        try {
+          this.options.onSharedUpdate?.(countsOnlyRecipients, countsOnly);
+        } catch (error) {
+          failure ??= { error };
+        }
+      } else {
+        for (const id of countsOnlyRecipients) {
+          try {
+            this.options.onUpdate(id, countsOnly);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
       }
     }
     if (failure !== undefined) throw failure.error;

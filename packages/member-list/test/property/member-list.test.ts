@@ -125,8 +125,9 @@ function run(
   startRoles: ListRole[],
   startRanges: MemberListRange[][],
   script: Action[],
+  shareCounts = false,
 ): void {
-  const harness = new ListHarness({ offlineThreshold: threshold, roles: startRoles });
+  const harness = new ListHarness({ offlineThreshold: threshold, roles: startRoles, shareCounts });
   const model = new MemberListModel(threshold);
   for (const role of startRoles) model.roles.set(role.id, role);
   const seed: ModelMember[] = [];
@@ -239,12 +240,13 @@ describe('MemberList against a sorted-array model', () => {
       roleTable,
       fc.array(fc.array(range, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
       actions(60),
+      fc.boolean(),
     ],
     { numRuns: 300 },
   )(
     'replicas equal the server in every subscribed range after every flush; counts equal a recount',
-    (initial, threshold, startRoles, ranges, script) => {
-      run(initial, threshold, startRoles, ranges, script);
+    (initial, threshold, startRoles, ranges, script, shareCounts) => {
+      run(initial, threshold, startRoles, ranges, script, shareCounts);
     },
   );
 

@@ -6,6 +6,7 @@ import {
   MemberListReplica,
 } from '@guildkit/member-list';
 import { ManualScheduler } from '@guildkit/testkit';
+import { expect } from 'vitest';
 
 /** A list wired to one replica per subscriber, driven by a manual scheduler. */
 export class ListHarness {
@@ -15,18 +16,34 @@ export class ListHarness {
   readonly updates: [string, GuildMemberListUpdate][] = [];
   readonly list: MemberList;
 
-  constructor(options: { offlineThreshold?: number; roles?: readonly ListRole[] } = {}) {
+  /**
+   * @param options - list options; `shareCounts` routes count-only updates through
+   * `onSharedUpdate` (one call for all their subscribers) instead of one `onUpdate` each.
+   */
+  constructor(
+    options: { offlineThreshold?: number; roles?: readonly ListRole[]; shareCounts?: boolean } = {},
+  ) {
+    const { shareCounts = false, ...listOptions } = options;
+    const receive = (subscriberId: string, update: GuildMemberListUpdate): void => {
+      this.updates.push([subscriberId, update]);
+      const replica = this.replicas.get(subscriberId) ?? new MemberListReplica();
+      this.replicas.set(subscriberId, replica);
+      replica.apply(update);
+    };
     this.list = new MemberList({
       guildId: '81384788765712384',
       id: 'everyone',
       scheduler: this.scheduler,
-      ...options,
-      onUpdate: (subscriberId, update) => {
-        this.updates.push([subscriberId, update]);
-        const replica = this.replicas.get(subscriberId) ?? new MemberListReplica();
-        this.replicas.set(subscriberId, replica);
-        replica.apply(update);
-      },
+      ...listOptions,
+      onUpdate: receive,
+      ...(shareCounts
+        ? {
+            onSharedUpdate: (subscriberIds: readonly string[], update: GuildMemberListUpdate) => {
+              expect(update.ops).toEqual([]);
+              for (const subscriberId of subscriberIds) receive(subscriberId, update);
+            },
+          }
+        : {}),
     });
   }
 

@@ -1,4 +1,11 @@
-import { MemberListError, MemberListErrorCode, type MemberListItem } from '@guildkit/member-list';
+import {
+  type GuildMemberListUpdate,
+  MemberList,
+  MemberListError,
+  MemberListErrorCode,
+  type MemberListItem,
+} from '@guildkit/member-list';
+import { ManualScheduler } from '@guildkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { ListHarness } from '../support/harness.js';
 
@@ -188,6 +195,42 @@ describe('MemberList updates', () => {
       ['far', ['UPDATE']],
     ]);
   });
+
+  it('hands count-only updates to onSharedUpdate in one call, as one shared object', () => {
+    const shared: [readonly string[], GuildMemberListUpdate][] = [];
+    const own: string[] = [];
+    const list = new MemberList({
+      guildId: '81384788765712384',
+      id: 'everyone',
+      scheduler: new ManualScheduler(),
+      onUpdate: (subscriberId) => own.push(subscriberId),
+      onSharedUpdate: (subscriberIds, update) => shared.push([[...subscriberIds], update]),
+    });
+    list.load([
+      { userId: '1', username: 'a', status: 'online' },
+      { userId: '2', username: 'b', status: 'online' },
+    ]);
+    list.subscribe('top', [[0, 9]]);
+    list.subscribe('row-1', [[1, 1]]);
+    list.subscribe('row-2', [[2, 2]]);
+    own.length = 0;
+    list.addMember({ userId: '3', username: 'z', status: 'online' });
+    list.flush();
+    expect(own).toEqual(['top']);
+    expect(shared).toEqual([
+      [
+        ['row-1', 'row-2'],
+        {
+          id: 'everyone',
+          guild_id: '81384788765712384',
+          member_count: 3,
+          online_count: 3,
+          groups: [{ id: 'online', count: 3 }],
+          ops: [],
+        },
+      ],
+    ]);
+  });
 });
 
 describe('MemberList errors', () => {
@@ -237,6 +280,17 @@ describe('MemberList errors', () => {
     expect(codeOf(() => new ListHarness({ offlineThreshold: -1 }))).toBe(
       MemberListErrorCode.InvalidOption,
     );
+    expect(
+      codeOf(
+        () =>
+          new MemberList({
+            guildId: '1',
+            id: 'everyone',
+            onUpdate: () => {},
+            onSharedUpdate: 'yes' as unknown as () => void,
+          }),
+      ),
+    ).toBe(MemberListErrorCode.InvalidOption);
     const closing = new ListHarness();
     closing.list.close();
     expect(codeOf(() => closing.list.addMember({ userId: '1', username: 'a' }))).toBe(
