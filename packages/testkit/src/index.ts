@@ -1,6 +1,12 @@
 export { ManualClock } from './manual-clock.js';
 export { ManualScheduler } from './manual-scheduler.js';
-export { isTcpReachable, REDIS, requireService, type ServiceEndpoint } from './service.js';
+export {
+  isTcpReachable,
+  POSTGRES,
+  REDIS,
+  requireService,
+  type ServiceEndpoint,
+} from './service.js';
 export {
   type BenchCase,
   compareSideBySide,

@@ -20,6 +20,14 @@ export const REDIS: ServiceEndpoint = {
   howToStart: "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
 };
 
+/** The machine's PostgreSQL (trust auth, user `postgres`, database `test`), as `.ci/run` starts it. */
+export const POSTGRES: ServiceEndpoint = {
+  name: 'PostgreSQL',
+  host: '127.0.0.1',
+  port: 5432,
+  howToStart: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+};
+
 /**
  * Probes a TCP endpoint once.
  *

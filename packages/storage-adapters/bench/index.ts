@@ -1,0 +1,3 @@
+import { lmdbBench } from './lmdb.js';
+
+process.stdout.write(`${await lmdbBench()}\n`);

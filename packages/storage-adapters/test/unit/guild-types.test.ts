@@ -1,0 +1,31 @@
+import type {
+  PermissionChannel,
+  PermissionGuild,
+  PermissionMember,
+  PermissionOverwrite,
+  PermissionRole,
+} from '@guildkit/permissions';
+import { describe, expectTypeOf, it } from 'vitest';
+import type {
+  ChannelRecord,
+  GuildRecord,
+  MemberRecord,
+  OverwriteRecord,
+  RoleRecord,
+} from '../../src/guild-types.js';
+
+describe('guild records feed @guildkit/permissions directly', () => {
+  it('are assignable to the permission shapes', () => {
+    expectTypeOf<RoleRecord>().toExtend<PermissionRole>();
+    expectTypeOf<MemberRecord>().toExtend<PermissionMember>();
+    expectTypeOf<OverwriteRecord>().toExtend<PermissionOverwrite>();
+    expectTypeOf<ChannelRecord>().toExtend<PermissionChannel>();
+    expectTypeOf<GuildRecord & { roles: RoleRecord[] }>().toExtend<PermissionGuild>();
+  });
+
+  it('keep permission bitfields as bigint and times as epoch ms', () => {
+    expectTypeOf<RoleRecord['permissions']>().toEqualTypeOf<bigint>();
+    expectTypeOf<OverwriteRecord['allow']>().toEqualTypeOf<bigint>();
+    expectTypeOf<MemberRecord['communicationDisabledUntil']>().toEqualTypeOf<number | null>();
+  });
+});
