@@ -306,16 +306,22 @@ export class CoalescingMessageStore implements MessageStore {
 
   /**
    * Joins an identical read in flight, or starts one. `keyOf` normalises the arguments and
-   * throws when it cannot; then the read goes to the inner store on its own.
+   * throws when it cannot; then the read goes to the inner store on its own. Not `async`: a
+   * joiner gets the shared promise itself, so it resolves in the same microtask turn as the
+   * read, with no extra hop per caller.
    */
-  async #read<T>(channelId: string, keyOf: () => string, call: () => Promise<T>): Promise<T> {
-    this.#ensureOpen();
+  #read<T>(channelId: string, keyOf: () => string, call: () => Promise<T>): Promise<T> {
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let suffix: string;
     try {
       suffix = `${checkSnowflake(channelId, 'channelId')}:${keyOf()}`;
     } catch {
       this.#innerReads += 1;
-      return call();
+      return new Promise<T>((resolve) => resolve(call()));
     }
     const state = this.#state(channelId);
     const key = `${state.generation}:${suffix}`;
