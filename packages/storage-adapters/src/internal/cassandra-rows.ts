@@ -72,25 +72,32 @@ export class MessageRows {
       const value = current?.get(column);
       return value !== null && value !== undefined;
     };
-    await this.#recordBucket(operation, channel, bucket);
+    if (!this.#knownBuckets.has(`${channel}:${bucket}`))
+      await this.#recordBucket(operation, channel, bucket);
     const s = this.#statements;
     const pinChange = record.pinned
       ? s.insertPin
       : current?.get('pinned') === true
         ? s.deletePin
         : null;
+    const insert = this.#executor.execute(operation, s.insertMessage, [
+      channel,
+      bucket,
+      message,
+      encodeId(record.authorId),
+      record.content !== '' || had('content') ? record.content : UNSET,
+      record.embeds.length > 0 || had('embeds') ? encodeEmbeds(record.embeds) : UNSET,
+      record.editedTimestamp ?? UNSET,
+      record.pinned || had('pinned') ? record.pinned : UNSET,
+    ]);
+    const clearEdit = record.editedTimestamp === null && had('edited_at');
+    if (!clearEdit && pinChange === null) {
+      await insert;
+      return;
+    }
     await Promise.all([
-      this.#executor.execute(operation, s.insertMessage, [
-        channel,
-        bucket,
-        message,
-        encodeId(record.authorId),
-        record.content !== '' || had('content') ? record.content : UNSET,
-        record.embeds.length > 0 || had('embeds') ? encodeEmbeds(record.embeds) : UNSET,
-        record.editedTimestamp ?? UNSET,
-        record.pinned || had('pinned') ? record.pinned : UNSET,
-      ]),
-      record.editedTimestamp === null && had('edited_at')
+      insert,
+      clearEdit
         ? this.#executor.execute(operation, s.clearEditedAt, [channel, bucket, message])
         : undefined,
       pinChange === null
