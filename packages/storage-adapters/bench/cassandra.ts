@@ -17,6 +17,8 @@ const ROUNDS = 5;
 /** Mixed load: this many inserts/s plus as many reads/s, for {@link MIXED_SECONDS}. */
 const MIXED_RATE = envInt('GUILDKIT_CASSANDRA_BENCH_MIXED_RATE', 1_000);
 const MIXED_SECONDS = envInt('GUILDKIT_CASSANDRA_BENCH_MIXED_SECONDS', 10);
+/** Pause after loading the history (flushes and compactions). */
+const SETTLE_MS = envInt('GUILDKIT_CASSANDRA_BENCH_SETTLE_MS', 20_000);
 
 const KEYSPACE = 'guildkit_bench';
 const HISTORY_CHANNEL = '175928847298985984';
@@ -239,6 +241,9 @@ export async function cassandraBench(): Promise<string> {
       authorId: '1000',
       content: CONTENT,
     }));
+    // Let the node flush memtables and compact after the bulk load, so the reads and the mixed
+    // load measure a steady node rather than the load's aftermath.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const latest = await listLatencies(store, false);
     const before = await listLatencies(store, true);
     const mixed = await mixedLoad(store);

@@ -84,6 +84,36 @@ async function storm(reader: MessageStore, timed: TimedStore, channelId: string)
 }
 
 /**
+ * The floor: {@link CALLERS} callers awaiting one plain promise, resolved on a later turn — what
+ * resuming that many callers costs in this runtime with no store or coalescing involved.
+ */
+async function floorStorm(): Promise<{ p50: number; p99: number }> {
+  const added: number[] = [];
+  const done = new Float64Array(CALLERS);
+  for (let round = 0; round < STORMS; round++) {
+    let resolvedAt = 0;
+    const shared = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        resolvedAt = performance.now();
+        resolve();
+      }),
+    );
+    const calls: Promise<unknown>[] = [];
+    for (let caller = 0; caller < CALLERS; caller++) {
+      calls.push(
+        shared.then(() => {
+          done[caller] = performance.now();
+        }),
+      );
+    }
+    await Promise.all(calls);
+    for (let caller = 0; caller < CALLERS; caller++) added.push(done[caller]! - resolvedAt);
+  }
+  added.sort((a, b) => a - b);
+  return { p50: percentile(added, 0.5), p99: percentile(added, 0.99) };
+}
+
+/**
  * A hot-channel read storm: 1,000 concurrent identical `list(limit 50)` calls, 20 times, read
  * directly and through {@link CoalescingMessageStore}, side by side on each target.
  *
@@ -112,5 +142,9 @@ export async function coalescingBench(targets: readonly StormTarget[]): Promise<
       );
     }
   }
+  const floor = await floorStorm();
+  lines.push(
+    `| (floor: ${CALLERS} callers awaiting one plain promise) | | | | | ${ms(floor.p50)} / ${ms(floor.p99)} |`,
+  );
   return `${lines.join('\n')}\n`;
 }
