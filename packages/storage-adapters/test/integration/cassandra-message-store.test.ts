@@ -1,12 +1,17 @@
+import {
+  bucketOf,
+  firstIdOfBucket,
+  StorageError,
+  StorageErrorCode,
+  StorageUnavailableError,
+} from '@guildkit/storage-adapters';
+import { CassandraMessageStore } from '@guildkit/storage-adapters/cassandra';
+import { describeMessageStoreConformance } from '@guildkit/storage-adapters/testing';
 import { ManualClock, requireService } from '@guildkit/testkit';
 import { type Client, errors, types } from 'cassandra-driver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bucketOf, firstIdOfBucket } from '../../src/bucket.js';
-import { CassandraMessageStore } from '../../src/cassandra.js';
-import { StorageError, StorageErrorCode, StorageUnavailableError } from '../../src/errors.js';
 import { encodeId } from '../../src/internal/cassandra-codec.js';
 import { statementsFor } from '../../src/internal/cassandra-schema.js';
-import { describeMessageStoreConformance } from '../../src/testing.js';
 import { itMigratesIntoCassandra } from '../support/cassandra-migration.js';
 import { itSurvivesAnOutage } from '../support/cassandra-outage.js';
 import {

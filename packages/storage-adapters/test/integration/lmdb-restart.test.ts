@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LmdbMessageStore } from '@guildkit/storage-adapters/lmdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LmdbMessageStore } from '../../src/lmdb-message-store.js';
 import { FIXTURE_CHANNEL, fixtureMessage } from '../support/lmdb-fixture.js';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { GuildStore } from '@guildkit/storage-adapters';
+import { StorageErrorCode } from '@guildkit/storage-adapters';
+import { PostgresGuildStore } from '@guildkit/storage-adapters/postgres';
+import { describeGuildStoreConformance } from '@guildkit/storage-adapters/testing';
 import { POSTGRES, requireService } from '@guildkit/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageErrorCode } from '../../src/errors.js';
-import type { GuildStore } from '../../src/guild-types.js';
 import { GUILD_MIGRATIONS, runMigrations } from '../../src/internal/postgres-migrations.js';
-import { PostgresGuildStore } from '../../src/postgres-guild-store.js';
-import { describeGuildStoreConformance } from '../../src/testing-guild.js';
 
 const available = await requireService(POSTGRES);
 

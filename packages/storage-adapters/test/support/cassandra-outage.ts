@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -14,8 +14,20 @@ import { CONTACT_POINTS, LOCAL_DATA_CENTER } from './cassandra-service.js';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../../../..');
-const PID_FILE = `${process.env['GUILDKIT_CASSANDRA_DATA'] ?? '/var/tmp/guildkit-cassandra'}/cassandra.pid`;
+const PID_FILE = `${dataDir()}/cassandra.pid`;
 const CHANNEL = '175928847298985985';
+
+/** The node's data dir, by the rule of `.ci/cassandra/data-dir.sh`. */
+function dataDir(): string {
+  const configured = process.env['GUILDKIT_CASSANDRA_DATA'];
+  if (configured !== undefined && configured !== '') return configured;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm/guildkit-cassandra';
+  } catch {
+    return '/var/tmp/guildkit-cassandra';
+  }
+}
 
 /** @returns the pid of the node `.ci/cassandra/start` runs, or `undefined`. */
 function managedPid(): number | undefined {

@@ -1,4 +1,4 @@
-import type { NewMessage } from '../../src/types.js';
+import type { NewMessage } from '@guildkit/storage-adapters';
 
 /** The channel the restart fixtures write to. */
 export const FIXTURE_CHANNEL = '175928847298985984';

@@ -3,7 +3,7 @@
  * argv[2] and creates fixture messages 0, 1, 2, … with `argv[3]` writes in flight, printing
  * `ack <index>` once each create's promise has resolved, until it is killed.
  */
-import { LmdbMessageStore } from '../../src/lmdb-message-store.js';
+import { LmdbMessageStore } from '@guildkit/storage-adapters/lmdb';
 import { fixtureMessage } from './lmdb-fixture.js';
 
 const [path, inFlightArgument] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import type { Scheduler } from '@guildkit/snowflake';
+import { StorageErrorCode, StorageUnavailableError } from '@guildkit/storage-adapters';
+import { CassandraMessageStore } from '@guildkit/storage-adapters/cassandra';
 import { type Client, errors } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { CassandraMessageStore } from '../../src/cassandra.js';
-import { StorageErrorCode, StorageUnavailableError } from '../../src/errors.js';
 import { encodeId } from '../../src/internal/cassandra-codec.js';
 
 // The retry policy against a scripted client: which driver errors are retried, for which

@@ -1,11 +1,20 @@
 import { snowflakeFromTimestamp } from '@guildkit/snowflake';
+import type {
+  ListQuery,
+  MessageRecord,
+  NewMessage,
+  ReactorQuery,
+} from '@guildkit/storage-adapters';
+import {
+  CoalescingMessageStore,
+  MemoryMessageStore,
+  routeByChannel,
+  StorageError,
+  StorageUnavailableError,
+} from '@guildkit/storage-adapters';
+import { describeMessageStoreConformance } from '@guildkit/storage-adapters/testing';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CoalescingMessageStore, routeByChannel } from '../../src/coalescing-message-store.js';
-import { StorageError, StorageUnavailableError } from '../../src/errors.js';
-import { MemoryMessageStore } from '../../src/memory-message-store.js';
-import { describeMessageStoreConformance } from '../../src/testing.js';
-import type { ListQuery, MessageRecord, NewMessage, ReactorQuery } from '../../src/types.js';
 
 describeMessageStoreConformance('coalescing(memory)', {
   create: async (clock) => new CoalescingMessageStore(new MemoryMessageStore({ clock })),

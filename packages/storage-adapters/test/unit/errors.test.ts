@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import {
+  StorageError,
+  StorageErrorCode,
+  StorageUnavailableError,
+} from '@guildkit/storage-adapters';
 import { describe, expect, it } from 'vitest';
-import { StorageError, StorageErrorCode, StorageUnavailableError } from '../../src/index.js';
 
 function documentedCodes(): string[] {
   const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');

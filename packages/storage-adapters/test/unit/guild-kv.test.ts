@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
+import { StorageErrorCode } from '@guildkit/storage-adapters';
 import { describe, expect, it } from 'vitest';
-import { StorageErrorCode } from '../../src/errors.js';
 import { KvGuildBackend, type KvWritableView } from '../../src/internal/guild-kv.js';
 import { MemoryKvStore } from '../../src/internal/guild-memory-kv.js';
 import type { GuildRepository } from '../../src/internal/guild-repository.js';

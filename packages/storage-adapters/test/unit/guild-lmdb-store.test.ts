@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LmdbGuildStore } from '@guildkit/storage-adapters/lmdb';
+import { describeGuildStoreConformance } from '@guildkit/storage-adapters/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { LmdbGuildStore } from '../../src/lmdb-guild-store.js';
-import { describeGuildStoreConformance } from '../../src/testing-guild.js';
 
 let root = '';
 let count = 0;

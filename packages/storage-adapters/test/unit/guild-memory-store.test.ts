@@ -1,5 +1,5 @@
-import { MemoryGuildStore } from '../../src/memory-guild-store.js';
-import { describeGuildStoreConformance } from '../../src/testing-guild.js';
+import { MemoryGuildStore } from '@guildkit/storage-adapters';
+import { describeGuildStoreConformance } from '@guildkit/storage-adapters/testing';
 
 describeGuildStoreConformance('MemoryGuildStore', {
   create: async (clock) => new MemoryGuildStore({ clock }),

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
+import type { ChannelRecord, GuildChannelType, RoleRecord } from '@guildkit/storage-adapters';
 import { describe, expect, it } from 'vitest';
-import type { ChannelRecord, GuildChannelType, RoleRecord } from '../../src/guild-types.js';
 import {
   compareIds,
   sortChannelsForDisplay,

@@ -5,14 +5,14 @@ import type {
   PermissionOverwrite,
   PermissionRole,
 } from '@guildkit/permissions';
-import { describe, expectTypeOf, it } from 'vitest';
 import type {
   ChannelRecord,
   GuildRecord,
   MemberRecord,
   OverwriteRecord,
   RoleRecord,
-} from '../../src/guild-types.js';
+} from '@guildkit/storage-adapters';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('guild records feed @guildkit/permissions directly', () => {
   it('are assignable to the permission shapes', () => {

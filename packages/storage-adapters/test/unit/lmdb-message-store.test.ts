@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MessageStore } from '@guildkit/storage-adapters';
+import { StorageError } from '@guildkit/storage-adapters';
+import { LmdbMessageStore } from '@guildkit/storage-adapters/lmdb';
+import { describeMessageStoreConformance } from '@guildkit/storage-adapters/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.js';
-import { LmdbMessageStore } from '../../src/lmdb-message-store.js';
-import { describeMessageStoreConformance } from '../../src/testing.js';
-import type { MessageStore } from '../../src/types.js';
 
 const directories = new WeakMap<MessageStore, string>();
 

@@ -1,6 +1,6 @@
+import { MemoryMessageStore } from '@guildkit/storage-adapters';
+import { describeMessageStoreConformance } from '@guildkit/storage-adapters/testing';
 import { describe, expect, it } from 'vitest';
-import { MemoryMessageStore } from '../../src/memory-message-store.js';
-import { describeMessageStoreConformance } from '../../src/testing.js';
 
 describeMessageStoreConformance('MemoryMessageStore', {
   create: async (clock) => new MemoryMessageStore({ clock }),

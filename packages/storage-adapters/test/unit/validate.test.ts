@@ -1,6 +1,6 @@
 import { snowflakeFromTimestamp } from '@guildkit/snowflake';
+import { StorageError } from '@guildkit/storage-adapters';
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.js';
 import {
   checkBulkDelete,
   checkEdit,
