@@ -2,6 +2,7 @@ export { ManualClock } from './manual-clock.js';
 export { ManualScheduler } from './manual-scheduler.js';
 export {
   isTcpReachable,
+  NATS,
   POSTGRES,
   REDIS,
   requireService,

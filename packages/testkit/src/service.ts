@@ -20,6 +20,15 @@ export const REDIS: ServiceEndpoint = {
   howToStart: "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
 };
 
+/** The machine's NATS with JetStream, as `.ci/run` starts it. */
+export const NATS: ServiceEndpoint = {
+  name: 'NATS',
+  host: '127.0.0.1',
+  port: 4222,
+  howToStart:
+    'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log',
+};
+
 /** The machine's PostgreSQL (trust auth, user `postgres`, database `test`), as `.ci/run` starts it. */
 export const POSTGRES: ServiceEndpoint = {
   name: 'PostgreSQL',
