@@ -4,33 +4,18 @@ import { join } from 'node:path';
 import {
   type Discrepancy,
   MemoryMessageStore,
-  type MessageStore,
   MigratingMessageStore,
 } from '@guildkit/storage-adapters';
 import { LmdbMessageStore } from '@guildkit/storage-adapters/lmdb';
 import { ManualClock } from '@guildkit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, NOW, seed, writeWhile } from '../support/migration-fixture.js';
+import { CHANNELS, channelSnapshot, NOW, seed, writeWhile } from '../support/migration-fixture.js';
 
 const folders: string[] = [];
 
 afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
-
-/** Every message of a channel with its reactions and the channel's pins. */
-async function snapshot(store: MessageStore, channelId: string): Promise<unknown> {
-  const messages: unknown[] = [];
-  let after = '0';
-  for (;;) {
-    const page = await store.list(channelId, { after, limit: 100 });
-    for (const message of page)
-      messages.push({ message, reactions: await store.reactionCounts(channelId, message.id) });
-    if (page.length < 100) break;
-    after = page.at(-1)!.id;
-  }
-  return { messages, pins: await store.listPins(channelId) };
-}
 
 describe('MigratingMessageStore from memory into LMDB', () => {
   it('copies while writes continue; both stores end equal, also after reopening LMDB', async () => {
@@ -59,16 +44,18 @@ describe('MigratingMessageStore from memory into LMDB', () => {
     migration.setReadShare(1);
     for (const channelId of CHANNELS) await migration.list(channelId, { limit: 100 });
     expect(discrepancies).toEqual([]);
-    const expected = await Promise.all(CHANNELS.map((channelId) => snapshot(source, channelId)));
-    expect(await Promise.all(CHANNELS.map((channelId) => snapshot(target, channelId)))).toEqual(
-      expected,
+    const expected = await Promise.all(
+      CHANNELS.map((channelId) => channelSnapshot(source, channelId)),
     );
+    expect(
+      await Promise.all(CHANNELS.map((channelId) => channelSnapshot(target, channelId))),
+    ).toEqual(expected);
 
     await target.close();
     const reopened = await LmdbMessageStore.open({ path: folder });
-    expect(await Promise.all(CHANNELS.map((channelId) => snapshot(reopened, channelId)))).toEqual(
-      expected,
-    );
+    expect(
+      await Promise.all(CHANNELS.map((channelId) => channelSnapshot(reopened, channelId))),
+    ).toEqual(expected);
     await reopened.close();
   });
 });

@@ -1,27 +1,10 @@
-import {
-  MemoryMessageStore,
-  type MessageStore,
-  MigratingMessageStore,
-} from '@guildkit/storage-adapters';
+import { MemoryMessageStore, MigratingMessageStore } from '@guildkit/storage-adapters';
 import { CassandraMessageStore } from '@guildkit/storage-adapters/cassandra';
 import { ManualClock } from '@guildkit/testkit';
 import type { Client } from 'cassandra-driver';
 import { expect, it } from 'vitest';
 import { truncateAll } from './cassandra-service.js';
-import { CHANNELS, NOW, seed, writeWhile } from './migration-fixture.js';
-
-async function snapshot(store: MessageStore, channelId: string): Promise<unknown> {
-  const messages: unknown[] = [];
-  let after = '0';
-  for (;;) {
-    const page = await store.list(channelId, { after, limit: 100 });
-    for (const message of page)
-      messages.push({ message, reactions: await store.reactionCounts(channelId, message.id) });
-    if (page.length < 100) break;
-    after = page.at(-1)!.id;
-  }
-  return { messages, pins: await store.listPins(channelId) };
-}
+import { CHANNELS, channelSnapshot, NOW, seed, writeWhile } from './migration-fixture.js';
 
 /**
  * Registers the test that migrates a memory store into Cassandra while writes continue.
@@ -58,6 +41,8 @@ export function itMigratesIntoCassandra(client: () => Client, keyspace: string):
     for (const channelId of CHANNELS) await migration.list(channelId, { limit: 100 });
     expect(discrepancies).toEqual([]);
     for (const channelId of CHANNELS)
-      expect(await snapshot(target, channelId)).toEqual(await snapshot(source, channelId));
+      expect(await channelSnapshot(target, channelId)).toEqual(
+        await channelSnapshot(source, channelId),
+      );
   }, 180_000);
 }

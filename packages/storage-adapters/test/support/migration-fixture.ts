@@ -94,3 +94,17 @@ export async function writeWhile(
   }
   return writes;
 }
+
+/** Every message of a channel with its reactions, and the channel's pins: what a migration must carry over. */
+export async function channelSnapshot(store: MessageStore, channelId: string): Promise<unknown> {
+  const messages: unknown[] = [];
+  let after = '0';
+  for (;;) {
+    const page = await store.list(channelId, { after, limit: 100 });
+    for (const message of page)
+      messages.push({ message, reactions: await store.reactionCounts(channelId, message.id) });
+    if (page.length < 100) break;
+    after = page.at(-1)!.id;
+  }
+  return { messages, pins: await store.listPins(channelId) };
+}
