@@ -1,7 +1,8 @@
 import { decodeInboundFrame, prepareDispatch } from '@guildkit/gateway-core';
-import { compareSideBySide, formatComparisonTable } from '@guildkit/testkit';
+import { compareSideBySide, formatComparisonTable, isTcpReachable } from '@guildkit/testkit';
 import { INBOUND_FRAMES, MESSAGE_CREATE } from './fixtures.js';
 import { guildFanOutRows } from './guild-fan-out.js';
+import { sessionStoreBench } from './session-store.js';
 
 const SESSIONS = 10_000;
 
@@ -96,3 +97,10 @@ async function guildFanOutBench(): Promise<string> {
 process.stdout.write(`${await fanOutBench()}\n`);
 process.stdout.write(`${await guildFanOutBench()}\n`);
 process.stdout.write(`${await inboundBench()}\n`);
+if ((await isTcpReachable('127.0.0.1', 6379)) && (await isTcpReachable('127.0.0.1', 4222))) {
+  process.stdout.write(`${await sessionStoreBench()}\n`);
+} else {
+  process.stdout.write(
+    'Redis (6379) or NATS (4222) is not reachable: the session-store bench is left out.\n',
+  );
+}

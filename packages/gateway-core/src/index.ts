@@ -1,4 +1,5 @@
 export type { Clock, Scheduler } from '@guildkit/snowflake';
+export * from './bus/index.js';
 export {
   type DispatchPriority,
   LOW_PRIORITY_EVENTS,
@@ -78,11 +79,62 @@ export {
   needsContentStripping,
   stripMessageContent,
 } from './message-content.js';
+export { aggregatePresence, visiblePresenceEquals } from './presence/aggregate-presence.js';
+export {
+  type PresenceCloseCode,
+  PresenceError,
+  PresenceErrorCode,
+} from './presence/presence-error.js';
+export {
+  MemoryPresenceStore,
+  type MemoryPresenceStoreOptions,
+  type PresenceStore,
+  type StoredSessionPresence,
+} from './presence/presence-store.js';
+export {
+  DEFAULT_PRESENCE_TRACKER_OPTIONS,
+  type PresenceSessionInit,
+  PresenceTracker,
+  type PresenceTrackerEvents,
+  type PresenceTrackerOptions,
+  type PresenceUpdateResult,
+} from './presence/presence-tracker.js';
+export {
+  OFFLINE_PRESENCE,
+  type PresenceDevice,
+  type PresenceUpdate,
+  type SessionPresence,
+  type SessionStatus,
+  type VisiblePresence,
+} from './presence/presence-types.js';
+export {
+  DEFAULT_TYPING_THROTTLE_OPTIONS,
+  TypingThrottle,
+  type TypingThrottleOptions,
+} from './presence/typing-throttle.js';
+export {
+  PRESENCE_UPDATE_LIMITS,
+  type PresenceValidation,
+  validatePresenceUpdate,
+} from './presence/validate-presence-update.js';
 export {
   DEFAULT_REPLAY_BUFFER_OPTIONS,
   ReplayBuffer,
   type ReplayBufferOptions,
 } from './replay-buffer.js';
+export {
+  MemorySessionStore,
+  type MemorySessionStoreOptions,
+} from './resume/memory-session-store.js';
+export {
+  DEFAULT_SESSION_STORE_OPTIONS,
+  type SessionAppend,
+  type SessionStateInit,
+  type SessionStore,
+  type SessionStoreOptions,
+  type StoredSessionState,
+} from './resume/session-store.js';
+export { SessionStoreError, SessionStoreErrorCode } from './resume/session-store-error.js';
 export {
   MemorySessionRegistry,
   type MemorySessionRegistryOptions,

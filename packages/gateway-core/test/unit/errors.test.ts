@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { GatewayError, GatewayErrorCode } from '@guildkit/gateway-core';
+import {
+  GatewayError,
+  GatewayErrorCode,
+  PresenceErrorCode,
+  SessionStoreErrorCode,
+} from '@guildkit/gateway-core';
 import { describe, expect, it } from 'vitest';
 
 const ERRORS_DOC = new URL('../../../../docs/errors.md', import.meta.url);
@@ -14,6 +19,15 @@ function documentedCodes(): string[] {
   return [...section.matchAll(/^\|\s*`?(GK_[A-Z0-9_]+)`?\s*\|/gm)].map((match) => match[1]!);
 }
 
+/** The codes of `GatewayError`, `PresenceError` and `SessionStoreError`. */
+function allCodes(): string[] {
+  return [
+    ...Object.values(GatewayErrorCode),
+    ...Object.values(PresenceErrorCode),
+    ...Object.values(SessionStoreErrorCode),
+  ];
+}
+
 describe('GatewayError', () => {
   it('carries its code, name and cause', () => {
     const cause = new Error('root');
@@ -24,11 +38,13 @@ describe('GatewayError', () => {
     expect(error.cause).toBe(cause);
   });
 
-  it('prefixes every code with GK_GATEWAY_', () => {
-    for (const code of Object.values(GatewayErrorCode)) expect(code).toMatch(/^GK_GATEWAY_/);
+  it('prefixes every code with GK_GATEWAY_, and no two tables share one', () => {
+    const codes = allCodes();
+    for (const code of codes) expect(code).toMatch(/^GK_GATEWAY_/);
+    expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it('is documented in docs/errors.md: the section lists exactly the codes of the table', () => {
-    expect(documentedCodes().sort()).toEqual(Object.values(GatewayErrorCode).sort());
+  it('is documented in docs/errors.md: the section lists exactly the codes of the tables', () => {
+    expect(documentedCodes().sort()).toEqual(allCodes().sort());
   });
 });
