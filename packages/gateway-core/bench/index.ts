@@ -2,6 +2,7 @@ import { decodeInboundFrame, prepareDispatch } from '@guildkit/gateway-core';
 import { compareSideBySide, formatComparisonTable, isTcpReachable } from '@guildkit/testkit';
 import { INBOUND_FRAMES, MESSAGE_CREATE } from './fixtures.js';
 import { guildFanOutRows } from './guild-fan-out.js';
+import { loadBench } from './load/index.js';
 import { sessionStoreBench } from './session-store.js';
 
 const SESSIONS = 10_000;
@@ -102,5 +103,12 @@ if ((await isTcpReachable('127.0.0.1', 6379)) && (await isTcpReachable('127.0.0.
 } else {
   process.stdout.write(
     'Redis (6379) or NATS (4222) is not reachable: the session-store bench is left out.\n',
+  );
+}
+if (process.env['GUILDKIT_LOAD_BENCH'] === '1') {
+  process.stdout.write(`${await loadBench()}\n`);
+} else {
+  process.stdout.write(
+    'The load benchmark (separate processes, 10,000 sessions by default) runs with GUILDKIT_LOAD_BENCH=1; see bench/load/index.ts.\n',
   );
 }

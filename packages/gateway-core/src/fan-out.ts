@@ -68,6 +68,11 @@ interface Prepared {
  * ```
  */
 export class GatewayFanOut {
+  /**
+   * Where {@link dispatchToGuild} sends guild events instead of delivering them here (e.g. an
+   * event bus that hands them back to {@link deliverToGuild} on every node). @defaultValue none
+   */
+  guildRelay: ((guildId: string, dispatch: FanOutDispatch) => void) | undefined;
   readonly #sessions = new Map<string, GatewaySession>();
   readonly #byUser = new Map<string, Set<GatewaySession>>();
   readonly #byGuild = new Map<string, Set<GatewaySession>>();
@@ -149,13 +154,28 @@ export class GatewayFanOut {
   }
 
   /**
-   * Sends an event to every session subscribed to a guild.
+   * Sends an event to every session subscribed to a guild; with a {@link guildRelay}, hands it
+   * to the relay instead (delivery happens when the relay calls {@link deliverToGuild}).
+   *
+   * @param guildId - the guild.
+   * @param dispatch - the event.
+   * @returns how many sessions got it, were filtered out or dropped it (all 0 when relayed).
+   */
+  dispatchToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
+    if (this.guildRelay === undefined) return this.deliverToGuild(guildId, dispatch);
+    this.guildRelay(guildId, dispatch);
+    return { delivered: 0, filtered: 0, dropped: 0 };
+  }
+
+  /**
+   * Sends an event to this fan-out's sessions subscribed to a guild, bypassing the
+   * {@link guildRelay}.
    *
    * @param guildId - the guild.
    * @param dispatch - the event.
    * @returns how many sessions got it, were filtered out or dropped it.
    */
-  dispatchToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
+  deliverToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
     return this.#deliver(this.#byGuild.get(guildId), prepare(dispatch, true), undefined);
   }
 

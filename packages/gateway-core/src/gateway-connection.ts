@@ -11,7 +11,12 @@ import {
 } from 'discord-api-types/v10';
 import { prepareDispatch } from './dispatch-frame.js';
 import { FrameRateLimiter, type FrameRateLimiterOptions } from './frame-rate-limiter.js';
-import { GatewaySession, type SendQueueLimits, type SessionTransport } from './gateway-session.js';
+import {
+  GatewaySession,
+  type SendQueueLimits,
+  type SessionJournal,
+  type SessionTransport,
+} from './gateway-session.js';
 import type { GuildMemberRequestResult, GuildMemberRequests } from './guild-member-requests.js';
 import type { IdentifyLimiter } from './identify-limiter.js';
 import { decodeInboundFrame, type InboundFrame } from './inbound-frame.js';
@@ -102,6 +107,21 @@ export interface GatewayConnectionOptions {
   readonly replayCapacity?: number;
   /** Inbound frame budget (else 4008). @defaultValue 120 frames per 60 s */
   readonly rateLimit?: FrameRateLimiterOptions;
+  /** Puts new sessions in write-ahead mode (see `GatewaySessionInit.journal`). @defaultValue none */
+  readonly sessionJournal?: SessionJournal;
+  /**
+   * Resumes a session the registry does not hold (e.g. from a store shared between nodes): it
+   * sends the missed dispatches and RESUMED itself and resolves to the session, attached to
+   * `transport`, or to `undefined` (INVALID_SESSION). @defaultValue none
+   */
+  readonly remoteResume?: (
+    data: GatewayResumeData,
+    transport: SessionTransport,
+  ) => Promise<GatewaySession | undefined>;
+  /** Called on every HEARTBEAT of a ready session. */
+  readonly onHeartbeat?: (session: GatewaySession) => void;
+  /** Called once a session held by this connection ends for good (not resumable). */
+  readonly onSessionEnd?: (session: GatewaySession) => void;
 }
 
 /**
@@ -249,6 +269,7 @@ export class GatewayConnection {
       if (this.#zombie !== undefined)
         this.#options.wheel.reschedule(this.#zombie, this.#deadline());
       this.#send({ op: GatewayOpcodes.HeartbeatAck });
+      if (this.#session !== undefined) this.#options.onHeartbeat?.(this.#session);
       return;
     }
     if (frame.op === GatewayOpcodes.Identify || frame.op === GatewayOpcodes.Resume) {
@@ -257,7 +278,7 @@ export class GatewayConnection {
         return;
       }
       if (frame.op === GatewayOpcodes.Identify) await this.#identify(frame.d);
-      else this.#resume(frame.d);
+      else await this.#resume(frame.d);
       return;
     }
     if (this.#state !== 'ready' || this.#session === undefined) {
@@ -344,6 +365,9 @@ export class GatewayConnection {
       ...(this.#options.replayCapacity === undefined
         ? {}
         : { replayCapacity: this.#options.replayCapacity }),
+      ...(this.#options.sessionJournal === undefined
+        ? {}
+        : { journal: this.#options.sessionJournal }),
     });
     session.attach(this.#sessionTransport, 0);
     this.#session = session;
@@ -400,22 +424,44 @@ export class GatewayConnection {
       for (const dispatch of result.dispatches) session.dispatch(dispatch);
   }
 
-  #resume(d: GatewayResumeData): void {
-    const { registry } = this.#options;
+  async #resume(d: GatewayResumeData): Promise<void> {
+    const { registry, remoteResume } = this.#options;
     const session = registry.get(d.session_id, this.#clock.now());
     if (
-      session === undefined ||
-      session.token !== d.token ||
-      !session.attach(this.#sessionTransport, d.seq)
+      session !== undefined &&
+      session.token === d.token &&
+      session.attach(this.#sessionTransport, d.seq)
     ) {
-      this.#state = 'open';
-      this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
+      registry.remove(session.id);
+      this.#resumed(session, true);
       return;
     }
-    registry.remove(session.id);
+    if (remoteResume !== undefined) {
+      this.#state = 'identifying';
+      let remote: GatewaySession | undefined;
+      try {
+        remote = await remoteResume(d, this.#sessionTransport);
+      } catch (error) {
+        this.#options.onError?.(error);
+      }
+      if (remote !== undefined) {
+        this.#resumed(remote, false);
+        return;
+      }
+      if (this.#state !== 'identifying') return;
+    }
+    this.#state = 'open';
+    this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
+  }
+
+  #resumed(session: GatewaySession, sendResumed: boolean): void {
     this.#session = session;
+    if (this.#state === 'closed') {
+      this.#release(true);
+      return;
+    }
     this.#state = 'ready';
-    session.dispatch(prepareDispatch('RESUMED', null));
+    if (sendResumed) session.dispatch(prepareDispatch('RESUMED', null));
     this.#options.onResumed?.(session);
   }
 
@@ -440,6 +486,7 @@ export class GatewayConnection {
       );
     } else {
       session.end();
+      this.#options.onSessionEnd?.(session);
     }
   }
 

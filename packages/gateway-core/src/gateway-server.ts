@@ -4,6 +4,7 @@ import type { Clock, Scheduler } from '@guildkit/snowflake';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
 import { EventEmitter } from 'eventemitter3';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { EventBus } from './bus/event-bus.js';
 import { PreparedDispatch } from './dispatch-frame.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import { type FanOutDispatch, GatewayFanOut } from './fan-out.js';
@@ -16,6 +17,10 @@ import type { SessionTransport } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
+import type { SessionStore } from './resume/session-store.js';
+import { BusFanOut } from './scale/bus-fan-out.js';
+import { SharedSessions } from './scale/shared-sessions.js';
+import { StoreJournal } from './scale/store-journal.js';
 import { MemorySessionRegistry, type SessionRegistry } from './session-registry.js';
 import { TimerWheel } from './timer-wheel.js';
 import { ZlibStreamDeflater } from './zlib-stream-deflater.js';
@@ -33,7 +38,15 @@ export interface GatewayServerEvents {
 export interface GatewayServerOptions
   extends Omit<
     GatewayConnectionOptions,
-    'transport' | 'wheel' | 'registry' | 'resumeGatewayUrl' | 'identifyLimiter'
+    | 'transport'
+    | 'wheel'
+    | 'registry'
+    | 'resumeGatewayUrl'
+    | 'identifyLimiter'
+    | 'sessionJournal'
+    | 'remoteResume'
+    | 'onHeartbeat'
+    | 'onSessionEnd'
   > {
   /** TCP port for {@link GatewayServer.listen}; 0 picks a free one. Ignored with `server`. @defaultValue 0 */
   readonly port?: number;
@@ -63,6 +76,23 @@ export interface GatewayServerOptions
    * sockets before closing them itself. @defaultValue 5000
    */
   readonly drainTimeoutMs?: number;
+  /**
+   * Sessions shared between nodes, so a client whose node was drained or killed RESUMEs on
+   * any node. Every dispatch is appended to the store (one batch per session per tick) before
+   * it is sent; READY creates the session there, heartbeats touch it, a clean end deletes it;
+   * a RESUME of a session this node does not hold claims it from the store (see
+   * `SharedSessions`). The server neither opens nor closes the store. @defaultValue none
+   * (sessions live on this node only)
+   */
+  readonly sessionStore?: SessionStore;
+  /**
+   * Guild events shared between nodes: `fanOut.dispatchToGuild` publishes to the bus, and the
+   * server delivers every guild event of the bus to its own sessions, in bus order (see
+   * `BusFanOut`). Subscribed in {@link GatewayServer.listen}, released in
+   * {@link GatewayServer.close}; the server does not close the bus. @defaultValue none
+   * (guild events stay on this node)
+   */
+  readonly eventBus?: EventBus;
 }
 
 /**
@@ -137,6 +167,9 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #links = new Map<WebSocket, Link>();
   /** Every live session of this server, by id, user and guild: the event path. */
   readonly fanOut = new GatewayFanOut();
+  readonly #journal: StoreJournal | undefined;
+  readonly #sharedConnectionOptions: Partial<GatewayConnectionOptions>;
+  readonly #busFanOut: BusFanOut | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -158,6 +191,13 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       options.identifyConcurrency === false
         ? undefined
         : new IdentifyLimiter({ ...options.identifyConcurrency, clock: this.#clock });
+    const onScaleError = (error: unknown): void => this.#debug(`scale-out: ${String(error)}`);
+    this.#journal = this.#createJournal(onScaleError);
+    this.#sharedConnectionOptions = this.#sharedSessionOptions(this.#journal);
+    this.#busFanOut =
+      options.eventBus === undefined
+        ? undefined
+        : new BusFanOut({ bus: options.eventBus, fanOut: this.fanOut, onError: onScaleError });
     this.#ownsHttp = options.server === undefined;
     this.#http =
       options.server ??
@@ -184,6 +224,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   async listen(): Promise<AddressInfo> {
     if (this.#closing !== undefined)
       throw new GatewayError(GatewayErrorCode.Closed, 'the gateway server is closed');
+    await this.#busFanOut?.start();
     if (!this.#http.listening) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void =>
@@ -282,7 +323,37 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     if (this.#ownsHttp && this.#http.listening)
       await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    await this.#busFanOut?.stop().catch((error: unknown) => this.#debug(String(error)));
+    await this.#journal?.drain();
     this.#wheel.close();
+  }
+
+  #createJournal(onError: (error: unknown) => void): StoreJournal | undefined {
+    const store = this.#options.sessionStore;
+    if (store === undefined) return undefined;
+    const scheduler = this.#options.scheduler;
+    return new StoreJournal({ store, onError, ...(scheduler === undefined ? {} : { scheduler }) });
+  }
+
+  /** The connection hooks that keep sessions in the shared store, if there is one. */
+  #sharedSessionOptions(journal: StoreJournal | undefined): Partial<GatewayConnectionOptions> {
+    const options = this.#options;
+    if (journal === undefined || options.sessionStore === undefined) return {};
+    const shared = new SharedSessions({
+      store: options.sessionStore,
+      journal,
+      authenticate: options.authenticate,
+      register: (session) => this.fanOut.add(session),
+      ...(options.guildIds === undefined ? {} : { guildIds: options.guildIds }),
+      ...(options.sendQueue === undefined ? {} : { sendQueue: options.sendQueue }),
+      ...(options.replayCapacity === undefined ? {} : { replayCapacity: options.replayCapacity }),
+    });
+    return {
+      sessionJournal: journal,
+      remoteResume: (data, transport) => shared.resume(data, transport),
+      onHeartbeat: (session) => journal.touch(session),
+      onSessionEnd: (session) => journal.delete(session),
+    };
   }
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
@@ -301,6 +372,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
     const transport = socketTransport(socket, handshake.compress);
     const connection = new GatewayConnection({
       ...this.#options,
+      ...this.#sharedConnectionOptions,
       clock: this.#clock,
       wheel: this.#wheel,
       registry: this.#registry,

@@ -83,6 +83,32 @@ export interface GatewaySessionInit {
    * @defaultValue 1000 (see `DEFAULT_REPLAY_BUFFER_OPTIONS`)
    */
   readonly replayCapacity?: number;
+  /**
+   * The sequence of the dispatch before this session's first one on this node: a session
+   * resumed from a shared store continues its sequence there. @defaultValue 0
+   */
+  readonly firstSeq?: number;
+  /**
+   * Write-ahead mode: every numbered dispatch is handed to the journal and sent only once the
+   * journal calls {@link GatewaySession.release} with its sequence. @defaultValue none (sent at once)
+   */
+  readonly journal?: SessionJournal;
+}
+
+/**
+ * Where a session in write-ahead mode records its dispatches before sending them (e.g. a
+ * shared session store). It must call {@link GatewaySession.release} once frames are durable,
+ * in sequence order.
+ */
+export interface SessionJournal {
+  /**
+   * Records one numbered dispatch.
+   *
+   * @param session - the session it was numbered for.
+   * @param seq - its sequence.
+   * @param frame - its frame text, as the client receives it.
+   */
+  record(session: GatewaySession, seq: number, frame: string): void;
 }
 
 /**
@@ -114,6 +140,14 @@ export class GatewaySession {
   readonly guildIds: Set<string>;
   readonly #buffer: ReplayBuffer<PreparedDispatch>;
   readonly #limits: SendQueueLimits;
+  readonly #base: number;
+  readonly #journal: SessionJournal | undefined;
+  /** The newest sequence the journal released (in write-ahead mode), else the newest one. */
+  #released: number;
+  /** The newest sequence sent to the attached transport. */
+  #sent = 0;
+  /** Write-ahead mode: the dispatches after {@link #released}, oldest first. */
+  #unreleased: PreparedDispatch[] = [];
   #droppedLowPriority = 0;
   #transport: SessionTransport | undefined;
   #ended = false;
@@ -136,11 +170,20 @@ export class GatewaySession {
       init.replayCapacity === undefined
         ? new ReplayBuffer<PreparedDispatch>()
         : new ReplayBuffer<PreparedDispatch>({ capacity: init.replayCapacity });
+    this.#base = init.firstSeq ?? 0;
+    if (!Number.isSafeInteger(this.#base) || this.#base < 0) {
+      throw new GatewayError(
+        GatewayErrorCode.InvalidOption,
+        `firstSeq must be a non-negative safe integer, got ${String(init.firstSeq)}`,
+      );
+    }
+    this.#journal = init.journal;
+    this.#released = this.#base;
   }
 
   /** The sequence number of the last dispatch, or 0 before the first. */
   get seq(): number {
-    return this.#buffer.lastSeq;
+    return this.#base + this.#buffer.lastSeq;
   }
 
   /** Whether a connection is attached (frames are sent, not only buffered). */
@@ -182,15 +225,41 @@ export class GatewaySession {
       this.#droppedLowPriority += 1;
       return undefined;
     }
-    const seq = this.#buffer.lastSeq + 1;
-    this.#buffer.push(seq, prepared);
-    if (transport === undefined) return seq;
-    transport.send(prepared.frame(seq));
-    if ((transport.bufferedBytes?.() ?? 0) > this.#limits.maxBufferedBytes) {
-      this.#transport = undefined;
-      transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
+    const seq = this.seq + 1;
+    this.#buffer.push(seq - this.#base, prepared);
+    if (this.#journal !== undefined) {
+      this.#unreleased.push(prepared);
+      this.#journal.record(this, seq, prepared.frame(seq));
+      return seq;
     }
+    this.#released = seq;
+    if (transport === undefined) return seq;
+    this.#sent = seq;
+    transport.send(prepared.frame(seq));
+    this.#checkOverflow(transport);
     return seq;
+  }
+
+  /**
+   * Write-ahead mode: the journal made every dispatch up to `seq` durable, so they may be sent.
+   * Sends those not sent yet to the attached transport, in order.
+   *
+   * @param seq - the newest durable sequence.
+   */
+  release(seq: number): void {
+    if (seq <= this.#released || this.#ended) return;
+    const durable = this.#unreleased.splice(0, Math.min(seq, this.seq) - this.#released);
+    const first = this.#released + 1;
+    this.#released += durable.length;
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    if (this.#sent + 1 !== first) {
+      this.#sendUpTo(transport, this.#released);
+      return;
+    }
+    // Sent straight from the released run: it may be longer than the replay buffer holds.
+    for (const prepared of durable) transport.send(prepared.frame(++this.#sent));
+    this.#checkOverflow(transport);
   }
 
   /**
@@ -204,12 +273,11 @@ export class GatewaySession {
    * some of those dispatches are no longer buffered.
    */
   attach(transport: SessionTransport, lastSeq: number): boolean {
-    if (this.#ended) return false;
-    const missed = this.#buffer.since(lastSeq);
-    if (missed === undefined) return false;
+    if (this.#ended || lastSeq > this.#released) return false;
+    if (this.#buffer.since(lastSeq - this.#base) === undefined) return false;
     this.#transport = transport;
-    let seq = lastSeq;
-    for (const prepared of missed) transport.send(prepared.frame(++seq));
+    this.#sent = lastSeq;
+    this.#sendUpTo(transport, this.#released);
     return true;
   }
 
@@ -218,10 +286,41 @@ export class GatewaySession {
     this.#transport = undefined;
   }
 
-  /** Ends the session for good: detached, no more dispatches, not resumable. */
-  end(): void {
+  /**
+   * Ends the session for good: detached, no more dispatches, not resumable.
+   *
+   * @param closeCode - when given, the attached connection is closed with it.
+   */
+  end(closeCode?: number): void {
+    const transport = this.#transport;
     this.#transport = undefined;
     this.#ended = true;
+    if (closeCode !== undefined) transport?.close(closeCode, 'the session ended on this node');
+  }
+
+  #sendUpTo(transport: SessionTransport, seq: number): void {
+    if (seq <= this.#sent) return;
+    const pending = this.#buffer.since(this.#sent - this.#base);
+    if (pending === undefined) {
+      // The journal lagged by more than the replay capacity: the client resumes from the store.
+      this.#transport = undefined;
+      transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
+      return;
+    }
+    for (let next = this.#sent + 1, i = 0; next <= seq; next++, i++) {
+      const prepared = pending[i];
+      if (prepared === undefined) break;
+      transport.send(prepared.frame(next));
+      this.#sent = next;
+    }
+    this.#checkOverflow(transport);
+  }
+
+  #checkOverflow(transport: SessionTransport): void {
+    if ((transport.bufferedBytes?.() ?? 0) > this.#limits.maxBufferedBytes) {
+      this.#transport = undefined;
+      transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
+    }
   }
 }
 

@@ -39,6 +39,7 @@ export {
   type GatewaySessionInit,
   SEND_QUEUE_OVERFLOW_CLOSE_CODE,
   type SendQueueLimits,
+  type SessionJournal,
   type SessionTransport,
 } from './gateway-session.js';
 export {
@@ -135,6 +136,13 @@ export {
   type StoredSessionState,
 } from './resume/session-store.js';
 export { SessionStoreError, SessionStoreErrorCode } from './resume/session-store-error.js';
+export { BusFanOut, type BusFanOutOptions } from './scale/bus-fan-out.js';
+export { SharedSessions, type SharedSessionsOptions } from './scale/shared-sessions.js';
+export {
+  SESSION_FENCED_CLOSE_CODE,
+  StoreJournal,
+  type StoreJournalOptions,
+} from './scale/store-journal.js';
 export {
   MemorySessionRegistry,
   type MemorySessionRegistryOptions,

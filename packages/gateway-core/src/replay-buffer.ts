@@ -64,7 +64,9 @@ export class ReplayBuffer<Entry = string> {
       );
     }
     this.#capacity = capacity;
-    this.#frames = new Array<Entry | undefined>(capacity).fill(undefined);
+    // Grows with the frames pushed (up to `capacity`) instead of reserving the whole ring: an
+    // idle session holds a few frames, and 1000 empty slots would cost it ~8 KB of heap.
+    this.#frames = [];
   }
 
   /** The sequence of the newest frame, or 0 before the first push. */

@@ -290,31 +290,38 @@ export class JetStreamSessionStore implements SessionStore {
     }
     const expected = head.state.lastSeq + 1;
     if (batch.firstSeq !== expected) throw sequenceError(batch.sessionId, expected, batch.firstSeq);
-    const subject = this.#subject(key);
-    const publishes = batch.frames.map((frame, i) => {
-      const seq = batch.firstSeq + i;
-      return this.#js.publish(subject, this.#encoder.encode(`${seq} ${frame}`), {
-        msgID: `${key}:${head.state.incarnation}:${seq}`,
-      });
-    });
+    // Claim the sequence first (compare-and-set on the state's revision), then publish: a node
+    // that lost the session fails here and never writes a frame, so its stale frames cannot
+    // collide with the new owner's (same message ids) or reach a reader.
     const state: StateValue = {
       ...head.state,
       lastSeq: batch.firstSeq + batch.frames.length - 1,
     };
-    const update = this.#kv.update(key, JSON.stringify(state), head.revision);
-    const [acks, revision] = await Promise.allSettled([Promise.all(publishes), update]);
-    if (revision.status === 'rejected') {
+    let revision: number;
+    try {
+      revision = await this.#kv.update(key, JSON.stringify(state), head.revision);
+    } catch {
       this.#heads.delete(key);
       const now = (await this.#readEntry(key))?.head;
       if (now === undefined) throw unknownSessionError(batch.sessionId);
       throw sequenceError(batch.sessionId, now.state.lastSeq + 1, batch.firstSeq);
     }
-    if (acks.status === 'rejected') {
+    this.#heads.set(key, { state, revision });
+    const subject = this.#subject(key);
+    const acks = await Promise.all(
+      batch.frames.map((frame, i) => {
+        const seq = batch.firstSeq + i;
+        return this.#js.publish(subject, this.#encoder.encode(`${seq} ${frame}`), {
+          msgID: `${key}:${head.state.incarnation}:${seq}`,
+        });
+      }),
+    ).catch((error: unknown) => {
+      // The state already names these frames; since() finds them missing and answers
+      // undefined (INVALID_SESSION) rather than replaying a hole.
       this.#heads.delete(key);
-      throw acks.reason;
-    }
-    this.#heads.set(key, { state, revision: revision.value });
-    if (acks.value.some((ack) => ack.duplicate)) {
+      throw error;
+    });
+    if (acks.some((ack) => ack.duplicate)) {
       throw sequenceError(batch.sessionId, batch.firstSeq, batch.firstSeq);
     }
   }
