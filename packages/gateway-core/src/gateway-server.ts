@@ -17,6 +17,7 @@ import type { SessionTransport } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
+import { tickCorker } from './internal/tick-corker.js';
 import type { SessionStore } from './resume/session-store.js';
 import { BusFanOut } from './scale/bus-fan-out.js';
 import { SharedSessions } from './scale/shared-sessions.js';
@@ -482,8 +483,11 @@ function checkQuery(
 
 /** A socket as a session sees it, optionally through one zlib-stream context. */
 function socketTransport(socket: WebSocket, compress: boolean): SocketTransport {
+  const corkForThisTick = tickCorker(socket);
   const sendText = (text: string): void => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    if (socket.readyState !== WebSocket.OPEN) return;
+    corkForThisTick();
+    socket.send(text);
   };
   if (!compress)
     return {
@@ -492,7 +496,9 @@ function socketTransport(socket: WebSocket, compress: boolean): SocketTransport 
       bufferedBytes: () => socket.bufferedAmount,
     };
   const deflater = new ZlibStreamDeflater((bytes) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(bytes, { binary: true });
+    if (socket.readyState !== WebSocket.OPEN) return;
+    corkForThisTick();
+    socket.send(bytes, { binary: true });
   });
   return {
     send: (text) => deflater.push(text),
