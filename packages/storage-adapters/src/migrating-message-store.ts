@@ -280,7 +280,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   create(message: NewMessage): Promise<MessageRecord> {
-    return this.write('create', message?.channelId, async () => {
+    return this.write(message?.channelId, async () => {
       const record = await this.source.create(message);
       await this.toTarget('create', record.channelId, record.id, () => this.target.put(record));
       return record;
@@ -289,7 +289,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   put(record: MessageRecord): Promise<void> {
-    return this.write('put', record?.channelId, async () => {
+    return this.write(record?.channelId, async () => {
       await this.source.put(record);
       await this.toTarget('put', record.channelId, record.id, () => this.target.put(record));
     });
@@ -308,7 +308,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   edit(channelId: string, messageId: string, edit: MessageEdit): Promise<MessageRecord> {
-    return this.write('edit', channelId, async () => {
+    return this.write(channelId, async () => {
       const record = await this.source.edit(channelId, messageId, edit);
       await this.toTarget('edit', channelId, messageId, () => this.target.put(record));
       return record;
@@ -317,7 +317,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   delete(channelId: string, messageId: string): Promise<boolean> {
-    return this.write('delete', channelId, async () => {
+    return this.write(channelId, async () => {
       const existed = await this.source.delete(channelId, messageId);
       await this.toTarget('delete', channelId, messageId, () =>
         this.target.delete(channelId, messageId),
@@ -328,7 +328,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   bulkDelete(channelId: string, messageIds: readonly string[]): Promise<number> {
-    return this.write('bulkDelete', channelId, async () => {
+    return this.write(channelId, async () => {
       const deleted = await this.source.bulkDelete(channelId, messageIds);
       await this.toTarget('bulkDelete', channelId, undefined, async () => {
         for (const id of messageIds) await this.target.delete(channelId, id);
@@ -349,7 +349,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
     emoji: string,
     userId: string,
   ): Promise<boolean> {
-    return this.write('addReaction', channelId, async () => {
+    return this.write(channelId, async () => {
       const added = await this.source.addReaction(channelId, messageId, emoji, userId);
       await this.toTarget('addReaction', channelId, messageId, () =>
         this.target.addReaction(channelId, messageId, emoji, userId),
@@ -365,7 +365,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
     emoji: string,
     userId: string,
   ): Promise<boolean> {
-    return this.write('removeReaction', channelId, async () => {
+    return this.write(channelId, async () => {
       const removed = await this.source.removeReaction(channelId, messageId, emoji, userId);
       await this.toTarget('removeReaction', channelId, messageId, () =>
         this.target.removeReaction(channelId, messageId, emoji, userId),
@@ -403,7 +403,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   pin(channelId: string, messageId: string): Promise<void> {
-    return this.write('pin', channelId, async () => {
+    return this.write(channelId, async () => {
       await this.source.pin(channelId, messageId);
       await this.toTarget('pin', channelId, messageId, () => this.target.pin(channelId, messageId));
     });
@@ -411,7 +411,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
 
   /** @inheritdoc */
   unpin(channelId: string, messageId: string): Promise<boolean> {
-    return this.write('unpin', channelId, async () => {
+    return this.write(channelId, async () => {
       const was = await this.source.unpin(channelId, messageId);
       await this.toTarget('unpin', channelId, messageId, () =>
         this.target.unpin(channelId, messageId),
@@ -433,11 +433,7 @@ export class MigratingMessageStore extends EventEmitter<MigrationEvents> impleme
     await Promise.all([this.source.close(), this.target.close()]);
   }
 
-  private async write<T>(
-    _operation: MigrationWriteOperation,
-    channelId: unknown,
-    apply: () => Promise<T>,
-  ): Promise<T> {
+  private async write<T>(channelId: unknown, apply: () => Promise<T>): Promise<T> {
     this.assertOpen();
     if (typeof channelId !== 'string') return apply();
     return this.gate.run(channelId, () => this.tracked(channelId, apply));

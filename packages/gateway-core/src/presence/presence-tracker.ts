@@ -77,6 +77,11 @@ export interface PresenceTrackerEvents {
   presenceUpdate: [guildId: string, updates: GatewayPresenceUpdateDispatchData[]];
   /** A background store read failed (`GK_GATEWAY_PRESENCE_STORE_FAILED`, the store's error as `cause`). */
   error: [error: PresenceError];
+  /**
+   * A `presenceUpdate` listener threw `error`; the batch counts as delivered and the tracker
+   * goes on (the flush runs on a timer, where a throw would otherwise crash the process).
+   */
+  listenerError: [error: unknown];
 }
 
 /** What {@link PresenceTracker.connect} needs to know about a new session. */
@@ -475,6 +480,11 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
     }
     if (flushed.size === 0) this.#flushed.delete(guildId);
     else this.#flushed.set(guildId, flushed);
-    if (updates.length > 0) this.emit('presenceUpdate', guildId, updates);
+    if (updates.length === 0) return;
+    try {
+      this.emit('presenceUpdate', guildId, updates);
+    } catch (error) {
+      this.emit('listenerError', error);
+    }
   }
 }

@@ -63,6 +63,27 @@ describe('PresenceTracker', () => {
     ]);
   });
 
+  it('reports a throwing presenceUpdate listener as listenerError and keeps flushing', async () => {
+    const { scheduler, tracker, batches } = setup();
+    const failures: unknown[] = [];
+    const boom = new Error('listener failed');
+    tracker.once('presenceUpdate', () => {
+      throw boom;
+    });
+    tracker.on('listenerError', (error) => failures.push(error));
+    await tracker.connect({ sessionId: 's1', userId: 'u1', device: 'desktop' });
+    await settle();
+    scheduler.advance(5_000);
+    expect(failures).toEqual([boom]);
+    await tracker.connect({ sessionId: 's2', userId: 'u2', device: 'web' });
+    await settle();
+    scheduler.advance(5_000);
+    expect(batches.map(([, updates]) => updates.map((update) => update.user.id))).toEqual([
+      ['u1'],
+      ['u2'],
+    ]);
+  });
+
   it('produces nothing for a user who flaps online -> offline -> online inside one batch', async () => {
     const { scheduler, tracker, batches } = setup();
     await tracker.connect({ sessionId: 's1', userId: 'u1', device: 'desktop' });

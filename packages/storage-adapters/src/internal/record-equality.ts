@@ -1,7 +1,7 @@
 import type { MessageRecord, ReactionCount } from '../types.js';
 
 /** @returns `value` as JSON with object keys sorted, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, field: unknown) => {
     if (field === null || typeof field !== 'object' || Array.isArray(field)) return field;
     const sorted: Record<string, unknown> = {};

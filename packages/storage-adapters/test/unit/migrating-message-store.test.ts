@@ -12,6 +12,7 @@ import { ManualClock } from '@guildkit/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   CHANNELS,
+  channelSnapshot,
   messageId,
   NOW,
   seed,
@@ -70,22 +71,6 @@ function withLatency(store: MessageStore, seedValue: number): MessageStore {
   });
 }
 
-async function everything(store: MessageStore, channelId: string): Promise<unknown[]> {
-  const all: unknown[] = [];
-  let after = '0';
-  for (;;) {
-    const page = await store.list(channelId, { after, limit: 100 });
-    for (const message of page) {
-      all.push({
-        ...message,
-        reactions: await store.reactionCounts(channelId, message.id),
-      });
-    }
-    if (page.length < 100) return all;
-    after = page.at(-1)!.id;
-  }
-}
-
 describe('MigratingMessageStore', () => {
   it('copies every message, edit, pin and reaction, then verify finds nothing', async () => {
     const source = new MemoryMessageStore({ clock: new ManualClock(NOW) });
@@ -100,7 +85,9 @@ describe('MigratingMessageStore', () => {
       complete: true,
     });
     for (const channelId of CHANNELS) {
-      expect(await everything(target, channelId)).toEqual(await everything(source, channelId));
+      expect(await channelSnapshot(target, channelId)).toEqual(
+        await channelSnapshot(source, channelId),
+      );
       expect(await target.listPins(channelId)).toEqual(await source.listPins(channelId));
       expect(store.isCopied(channelId)).toBe(true);
     }
@@ -124,7 +111,9 @@ describe('MigratingMessageStore', () => {
     expect((await copy).complete).toBe(true);
     expect(await store.verify()).toBe(0);
     for (const channelId of CHANNELS)
-      expect(await everything(target, channelId)).toEqual(await everything(source, channelId));
+      expect(await channelSnapshot(target, channelId)).toEqual(
+        await channelSnapshot(source, channelId),
+      );
   });
 
   it("holds a channel's writes while a copy batch is between reading the source and writing the target", async () => {
