@@ -81,8 +81,18 @@ export interface GatewayConnectionOptions {
   readonly sendQueue?: SendQueueLimits;
   /** Makes a `session_id`. @defaultValue `crypto.randomUUID()` */
   readonly createSessionId?: () => string;
-  /** Called once a session is READY (right after the READY dispatch), e.g. to index it. */
-  readonly onReady?: (session: GatewaySession) => void;
+  /**
+   * Called once a session is READY (right after the READY dispatch), e.g. to index it, with
+   * the IDENTIFY it came from (its `properties` and `presence`).
+   */
+  readonly onReady?: (session: GatewaySession, identify: GatewayIdentifyData) => void;
+  /**
+   * Checks an IDENTIFY before its token is authenticated; a returned fault closes the
+   * connection with its code (e.g. 4001 for an invalid `presence`). @defaultValue accept all
+   */
+  readonly checkIdentify?: (
+    identify: GatewayIdentifyData,
+  ) => { readonly closeCode: number; readonly reason: string } | undefined;
   /** Called once a session is RESUMED on this connection. */
   readonly onResumed?: (session: GatewaySession) => void;
   /**
@@ -294,6 +304,17 @@ export class GatewayConnection {
   }
 
   /**
+   * Closes the connection from the server side, as a protocol error does: the session stays
+   * resumable unless Discord says the code forbids resuming (4004, 4009-4014).
+   *
+   * @param code - the gateway close code.
+   * @param reason - the close reason (at most 123 bytes of UTF-8).
+   */
+  close(code: number, reason: string): void {
+    this.#close(code, reason);
+  }
+
+  /**
    * Tells the connection its socket closed from the other side. 1000 and 1001 end the
    * session; any other code keeps it resumable for the resume window.
    *
@@ -307,6 +328,11 @@ export class GatewayConnection {
 
   async #identify(d: GatewayIdentifyData): Promise<void> {
     this.#state = 'identifying';
+    const fault = this.#options.checkIdentify?.(d);
+    if (fault !== undefined) {
+      this.#close(fault.closeCode, fault.reason);
+      return;
+    }
     const shard: readonly [number, number] = d.shard ?? [0, 1];
     if (shard[1] < 1 || shard[0] >= shard[1]) {
       this.#close(GatewayCloseCodes.InvalidShard, 'shard_id must be below shard_count');
@@ -383,7 +409,7 @@ export class GatewayConnection {
         application,
       }),
     );
-    this.#options.onReady?.(session);
+    this.#options.onReady?.(session, d);
     if (this.#options.loadGuild !== undefined && receivesDispatch(d.intents, 'GUILD_CREATE', true))
       void this.#sendGuildCreates(session, shardGuilds, d.large_threshold);
   }

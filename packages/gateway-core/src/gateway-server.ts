@@ -18,6 +18,9 @@ import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter
 import { MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
 import { tickCorker } from './internal/tick-corker.js';
+import type { PresenceStore } from './presence/presence-store.js';
+import type { PresenceTracker } from './presence/presence-tracker.js';
+import { ServerPresence } from './presence/server-presence.js';
 import type { SessionStore } from './resume/session-store.js';
 import { BusFanOut } from './scale/bus-fan-out.js';
 import { SharedSessions } from './scale/shared-sessions.js';
@@ -48,6 +51,7 @@ export interface GatewayServerOptions
     | 'remoteResume'
     | 'onHeartbeat'
     | 'onSessionEnd'
+    | 'checkIdentify'
   > {
   /** TCP port for {@link GatewayServer.listen}; 0 picks a free one. Ignored with `server`. @defaultValue 0 */
   readonly port?: number;
@@ -94,6 +98,16 @@ export interface GatewayServerOptions
    * (guild events stay on this node)
    */
   readonly eventBus?: EventBus;
+  /**
+   * Presence for every session: IDENTIFY's `presence` is validated (close 4001) and
+   * published on READY, HEARTBEATs refresh it, PRESENCE_UPDATE (op 3) is rate-limited (4008)
+   * and validated (4001) instead of reaching `onFrame`, RESUME takes the stored presence
+   * over (also from another node), a clean end removes it; the tracker's batches reach this
+   * server's sessions of each guild as PRESENCE_UPDATE (GUILD_PRESENCES intent, low
+   * priority). Share one {@link PresenceStore} between the nodes' trackers. The server does
+   * not close the tracker. @defaultValue none (op 3 goes to `onFrame`)
+   */
+  readonly presence?: PresenceTracker;
 }
 
 /**
@@ -171,6 +185,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #journal: StoreJournal | undefined;
   readonly #sharedConnectionOptions: Partial<GatewayConnectionOptions>;
   readonly #busFanOut: BusFanOut | undefined;
+  readonly #presence: ServerPresence | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -199,6 +214,12 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       options.eventBus === undefined
         ? undefined
         : new BusFanOut({ bus: options.eventBus, fanOut: this.fanOut, onError: onScaleError });
+    this.#presence =
+      options.presence === undefined
+        ? undefined
+        : new ServerPresence(options.presence, this.fanOut, (error) =>
+            this.#debug(`presence: ${String(error)}`),
+          );
     this.#ownsHttp = options.server === undefined;
     this.#http =
       options.server ??
@@ -326,6 +347,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       await new Promise<void>((resolve) => this.#http.close(() => resolve()));
     await this.#busFanOut?.stop().catch((error: unknown) => this.#debug(String(error)));
     await this.#journal?.drain();
+    this.#presence?.stop();
     this.#wheel.close();
   }
 
@@ -371,21 +393,43 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       return;
     }
     const transport = socketTransport(socket, handshake.compress);
-    const connection = new GatewayConnection({
+    const presence = this.#presence;
+    const shared = this.#sharedConnectionOptions;
+    const onFrame = this.#options.onFrame;
+    const connection: GatewayConnection = new GatewayConnection({
       ...this.#options,
-      ...this.#sharedConnectionOptions,
+      ...shared,
+      ...(presence === undefined
+        ? {}
+        : {
+            checkIdentify: (identify) => presence.checkIdentify(identify),
+            onHeartbeat: (session) => {
+              shared.onHeartbeat?.(session);
+              presence.heartbeat(session);
+            },
+            onSessionEnd: (session) => {
+              shared.onSessionEnd?.(session);
+              presence.ended(session);
+            },
+            onFrame: (session, frame) => {
+              if (!presence.frame(session, frame, (code, reason) => connection.close(code, reason)))
+                onFrame?.(session, frame);
+            },
+          }),
       clock: this.#clock,
       wheel: this.#wheel,
       registry: this.#registry,
       resumeGatewayUrl: this.#options.resumeGatewayUrl ?? this.#defaultResumeUrl(),
       transport,
       ...(this.#identifyLimiter === undefined ? {} : { identifyLimiter: this.#identifyLimiter }),
-      onReady: (session) => {
+      onReady: (session, identify) => {
         this.fanOut.add(session);
-        this.#options.onReady?.(session);
+        presence?.ready(session, identify);
+        this.#options.onReady?.(session, identify);
       },
       onResumed: (session) => {
         this.fanOut.add(session);
+        presence?.resumed(session);
         this.#options.onResumed?.(session);
       },
       onError: (error) => {
@@ -428,13 +472,16 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
     if (session === undefined) return;
     if (session.ended) {
       this.fanOut.remove(session);
+      this.#presence?.expired(session);
       return;
     }
     if (this.#closing !== undefined) return;
     const windowMs =
       this.#options.resumeWindowMs ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.resumeWindowMs;
     this.#wheel.schedule(this.#clock.now() + windowMs + 1, () => {
-      if (session.ended) this.fanOut.remove(session);
+      if (!session.ended) return;
+      this.fanOut.remove(session);
+      this.#presence?.expired(session);
     });
   }
 

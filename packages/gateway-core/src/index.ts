@@ -108,6 +108,7 @@ export {
   type SessionStatus,
   type VisiblePresence,
 } from './presence/presence-types.js';
+export { presenceDeviceOf } from './presence/server-presence.js';
 export {
   DEFAULT_TYPING_THROTTLE_OPTIONS,
   TypingThrottle,

@@ -1,4 +1,4 @@
-import type { GatewayPresenceUpdateDispatchData } from 'discord-api-types/v10';
+import type { GatewayIdentifyData, GatewayPresenceUpdateDispatchData } from 'discord-api-types/v10';
 import { Registry } from 'prom-client';
 import type { EventBus } from '../bus/event-bus.js';
 import type { GatewayConnectionOptions } from '../gateway-connection.js';
@@ -164,9 +164,9 @@ export class GatewayMetrics {
     const { onReady, onResumed } = options;
     return {
       ...options,
-      onReady: (session: GatewaySession) => {
+      onReady: (session: GatewaySession, identify: GatewayIdentifyData) => {
         this.recordReady(session);
-        onReady?.(session);
+        onReady?.(session, identify);
       },
       onResumed: (session: GatewaySession) => {
         this.recordResumed(session);

@@ -326,6 +326,58 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   }
 
   /**
+   * Takes over a session that resumed on this node after its connection dropped, possibly on
+   * another node: its stored presence (device, status, activities) becomes this node's to
+   * refresh. A session whose entry already expired comes back online on `device`.
+   *
+   * @param sessionId - the resumed session.
+   * @param userId - its user.
+   * @param device - its platform, used only when the stored entry expired. @defaultValue `'web'`
+   * @returns whether the stored entry was still there.
+   * @throws PresenceError `GK_GATEWAY_PRESENCE_STORE_FAILED` (rejection) when the store fails.
+   */
+  async resume(
+    sessionId: string,
+    userId: string,
+    device: PresenceDevice = 'web',
+  ): Promise<boolean> {
+    if (this.#local.has(sessionId)) {
+      await this.touch(sessionId);
+      return true;
+    }
+    let stored: StoredSessionPresence[];
+    try {
+      stored = await this.#store.sessions(userId);
+    } catch (error) {
+      throw this.#storeFailed(error);
+    }
+    const found = stored.find((entry) => entry.presence.sessionId === sessionId)?.presence;
+    if (found === undefined) {
+      await this.connect({ sessionId, userId, device });
+      return false;
+    }
+    const limiter = new FrameRateLimiter({
+      limit: this.#presenceLimit,
+      windowMs: this.#presenceWindowMs,
+    });
+    this.#local.set(sessionId, { presence: found, limiter });
+    await this.#put(found);
+    return true;
+  }
+
+  /**
+   * Stops holding a session without removing it from the store: its connection dropped and
+   * its resume window closed here (it may live on another node, or its entry expires by its
+   * TTL). Use {@link disconnect} for a session that ended for good.
+   *
+   * @param sessionId - the session.
+   * @returns whether this node held it.
+   */
+  release(sessionId: string): boolean {
+    return this.#local.delete(sessionId);
+  }
+
+  /**
    * Whether a typing trigger becomes a TYPING_START: at most one per user per channel per
    * `typingIntervalMs` (see {@link TypingThrottle}).
    *

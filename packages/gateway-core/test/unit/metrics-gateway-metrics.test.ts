@@ -124,11 +124,16 @@ describe('GatewayMetrics', () => {
       heartbeatIntervalMs: 1000,
     });
     const s = session();
-    options.onReady(s);
+    const identify = {
+      token: 'Bot t',
+      intents: 0,
+      properties: { os: 'linux', browser: 'test', device: 'test' },
+    };
+    options.onReady(s, identify);
     options.onResumed(s);
 
     expect(options.heartbeatIntervalMs).toBe(1000);
-    expect(onReady).toHaveBeenCalledWith(s);
+    expect(onReady).toHaveBeenCalledWith(s, identify);
     const text = await metrics.metrics();
     expect(sample(text, `${P}sessions_started_total`)).toBe(1);
     expect(sample(text, `${P}resumes_total{result="ok"}`)).toBe(1);

@@ -1,5 +1,8 @@
 import { ManualScheduler } from '@guildkit/testkit';
-import type { GatewayPresenceUpdateDispatchData } from 'discord-api-types/v10';
+import {
+  type GatewayPresenceUpdateDispatchData,
+  PresenceUpdateStatus,
+} from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { PresenceErrorCode } from '../../src/presence/presence-error.js';
 import { MemoryPresenceStore } from '../../src/presence/presence-store.js';
@@ -7,6 +10,7 @@ import {
   PresenceTracker,
   type PresenceTrackerOptions,
 } from '../../src/presence/presence-tracker.js';
+import { presenceDeviceOf } from '../../src/presence/server-presence.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const presence = (status: string, activities: unknown[] = []) => ({
@@ -275,5 +279,61 @@ describe('PresenceTracker', () => {
     expect(() => setup({ presenceLimit: 0 })).toThrow(
       expect.objectContaining({ code: 'GK_GATEWAY_INVALID_OPTION' }),
     );
+  });
+});
+
+describe('PresenceTracker.resume and release (a session moving between nodes)', () => {
+  it('a second tracker on the same store adopts the stored presence of a resumed session', async () => {
+    const { scheduler, store, tracker: nodeA } = setup();
+    const nodeB = new PresenceTracker({
+      guildIdsOf: () => ['g1'],
+      store,
+      clock: scheduler.clock,
+      scheduler,
+    });
+    await nodeA.connect({
+      sessionId: 's1',
+      userId: 'u1',
+      device: 'mobile',
+      presence: {
+        status: PresenceUpdateStatus.DoNotDisturb,
+        activities: [],
+        afk: false,
+        since: null,
+      },
+    });
+    expect(nodeA.release('s1')).toBe(true);
+    expect(await nodeA.touch('s1')).toBe(false);
+    expect((await store.sessions('u1')).map((entry) => entry.presence.status)).toEqual(['dnd']);
+
+    expect(await nodeB.resume('s1', 'u1')).toBe(true);
+    expect(await nodeB.presenceOf('u1')).toMatchObject({
+      status: 'dnd',
+      client_status: { mobile: 'dnd' },
+    });
+    expect(await nodeB.updateFromClient('s1', presence('idle'))).toEqual({ ok: true });
+    expect(await nodeB.presenceOf('u1')).toMatchObject({ client_status: { mobile: 'idle' } });
+  });
+
+  it('a session whose entry expired comes back online on the given device', async () => {
+    const { scheduler, store, tracker } = setup({ ttlMs: 1_000 });
+    await tracker.connect({ sessionId: 's1', userId: 'u1', device: 'desktop' });
+    tracker.release('s1');
+    scheduler.advance(1_001);
+    expect(await store.sessions('u1')).toEqual([]);
+    expect(await tracker.resume('s1', 'u1', 'desktop')).toBe(false);
+    expect(await tracker.presenceOf('u1')).toMatchObject({ client_status: { desktop: 'online' } });
+  });
+});
+
+describe('presenceDeviceOf', () => {
+  it.each([
+    ['Discord iOS', 'mobile'],
+    ['Discord Android', 'mobile'],
+    ['Discord Client', 'desktop'],
+    ['Chrome', 'web'],
+    ['discord.js', 'web'],
+  ])('browser %s shows under %s', (browser, device) => {
+    expect(presenceDeviceOf({ os: 'x', browser, device: 'y' })).toBe(device);
   });
 });
