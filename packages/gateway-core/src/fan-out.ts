@@ -1,22 +1,101 @@
 import { shardIdForGuild } from '@guildkit/sharding';
+import type { Scheduler } from '@guildkit/snowflake';
 import { GatewayDispatchEvents } from 'discord-api-types/v10';
+import {
+  DeliveryQueue,
+  type DeliverySegment,
+  type DeliverySelector,
+  type FanOutResult,
+} from './delivery/delivery-queue.js';
 import { type PreparedDispatch, prepareDispatch } from './dispatch-frame.js';
+import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { GatewaySession } from './gateway-session.js';
 import { receivesDispatch } from './intents.js';
+import { SYSTEM_SCHEDULER } from './internal/system-time.js';
 import {
   type MessageContentFields,
   needsContentStripping,
   stripMessageContent,
 } from './message-content.js';
+import { ActiveGuilds } from './passive/active-guilds.js';
+import { passiveReach } from './passive/passive-reach.js';
+import {
+  type ChannelAudience,
+  type UnreadMarker,
+  UnreadMarkers,
+} from './passive/unread-markers.js';
 
-/** What a fan-out call did. */
-export interface FanOutResult {
-  /** Sessions the dispatch was numbered for (sent, or buffered for a detached session). */
-  readonly delivered: number;
-  /** Sessions left out by their intents, their shard or the audience predicate. */
-  readonly filtered: number;
-  /** Congested sessions that skipped it (low priority only). */
-  readonly dropped: number;
+export type { FanOutResult } from './delivery/delivery-queue.js';
+
+/**
+ * Passive sessions for large guilds, the way Discord cut its fan-out: in a guild with at
+ * least `largeGuildThreshold` members, a session is passive unless it was activated (the
+ * client opened the guild: a lazy request, op 14). A passive session gets only what it needs:
+ * the guild's structure (guild, channel, thread, role, emoji and sticker events), its own
+ * member events, messages that mention it or @everyone, and every `passiveUpdateMs` one
+ * PASSIVE_UPDATE_V1 `{ guild_id, channels: [{ id, last_message_id }] }` with the newest
+ * message of each channel it may see (its unread markers). Everything else reaches active
+ * sessions only.
+ */
+export interface PassiveSessionOptions {
+  /** Guilds with at least this many members are large. */
+  readonly largeGuildThreshold: number;
+  /**
+   * A guild's member count. @defaultValue the number of this fan-out's sessions subscribed to
+   * it (on one node of several, pass the real count so every node agrees)
+   */
+  readonly memberCount?: (guildId: string) => number;
+  /** Large guilds one session is active in at once; activating one more demotes the oldest. @defaultValue 1 */
+  readonly maxActiveGuildsPerSession?: number;
+  /** How often passive sessions get their unread markers. @defaultValue 5000 */
+  readonly passiveUpdateMs?: number;
+  /** Timers of the passive updates. @defaultValue Node's timers */
+  readonly scheduler?: Scheduler;
+}
+
+/** Options for {@link GatewayFanOut}. */
+export interface GatewayFanOutOptions {
+  /**
+   * Sessions served per slice: a delivery to more sessions serves the first slice at once
+   * and the rest on later macrotasks, in order, so one huge guild never stalls the event loop.
+   * @defaultValue 2000
+   */
+  readonly sliceSize?: number;
+  /** Runs a later slice. @defaultValue `setImmediate` */
+  readonly scheduleSlice?: (run: () => void) => void;
+  /** Turns on passive sessions for large guilds. @defaultValue off: every session is active */
+  readonly passive?: PassiveSessionOptions;
+}
+
+/**
+ * Defaults of {@link GatewayFanOutOptions} and {@link PassiveSessionOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FAN_OUT_OPTIONS } from '@guildkit/gateway-core';
+ *
+ * DEFAULT_FAN_OUT_OPTIONS.sliceSize; // 2000
+ * ```
+ */
+export const DEFAULT_FAN_OUT_OPTIONS = {
+  sliceSize: 2000,
+  maxActiveGuildsPerSession: 1,
+  passiveUpdateMs: 5000,
+} as const;
+
+/** The event passive sessions get their unread markers in (Discord's client event of that name). */
+export const PASSIVE_UPDATE_EVENT = 'PASSIVE_UPDATE_V1';
+
+const EMPTY: ReadonlySet<GatewaySession> = new Set();
+
+interface Passive {
+  readonly threshold: number;
+  readonly memberCount: ((guildId: string) => number) | undefined;
+  readonly active: ActiveGuilds;
+  readonly unread: UnreadMarkers;
+  readonly updateMs: number;
+  readonly scheduler: Scheduler;
+  readonly timers: Map<string, () => void>;
 }
 
 /** Decides, per session, whether a channel event reaches it (e.g. it has VIEW_CHANNEL). */
@@ -42,6 +121,7 @@ const NO_CONTENT_VARIANT = 'no-message-content';
 
 interface Prepared {
   readonly dispatch: PreparedDispatch;
+  readonly payload: unknown;
   readonly message: MessageContentFields | undefined;
   readonly inGuild: boolean;
 }
@@ -76,6 +156,44 @@ export class GatewayFanOut {
   readonly #sessions = new Map<string, GatewaySession>();
   readonly #byUser = new Map<string, Set<GatewaySession>>();
   readonly #byGuild = new Map<string, Set<GatewaySession>>();
+  readonly #queue: DeliveryQueue;
+  readonly #passive: Passive | undefined;
+
+  /**
+   * @param options - slicing and passive sessions.
+   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` when a size, count or interval is not a
+   * positive integer.
+   */
+  constructor(options: GatewayFanOutOptions = {}) {
+    const sliceSize = positiveInteger(
+      'sliceSize',
+      options.sliceSize ?? DEFAULT_FAN_OUT_OPTIONS.sliceSize,
+    );
+    this.#queue = new DeliveryQueue({
+      sliceSize,
+      schedule: options.scheduleSlice ?? ((run) => setImmediate(run)),
+      onEnded: (session) => this.remove(session),
+    });
+    const passive = options.passive;
+    if (passive === undefined) return;
+    this.#passive = {
+      threshold: positiveInteger('largeGuildThreshold', passive.largeGuildThreshold),
+      memberCount: passive.memberCount,
+      active: new ActiveGuilds(
+        positiveInteger(
+          'maxActiveGuildsPerSession',
+          passive.maxActiveGuildsPerSession ?? DEFAULT_FAN_OUT_OPTIONS.maxActiveGuildsPerSession,
+        ),
+      ),
+      unread: new UnreadMarkers(),
+      updateMs: positiveInteger(
+        'passiveUpdateMs',
+        passive.passiveUpdateMs ?? DEFAULT_FAN_OUT_OPTIONS.passiveUpdateMs,
+      ),
+      scheduler: passive.scheduler ?? SYSTEM_SCHEDULER,
+      timers: new Map(),
+    };
+  }
 
   /** How many sessions are indexed. */
   get size(): number {
@@ -108,6 +226,7 @@ export class GatewayFanOut {
   remove(session: GatewaySession): boolean {
     if (this.#sessions.get(session.id) !== session) return false;
     this.#sessions.delete(session.id);
+    this.#passive?.active.forget(session);
     removeFrom(this.#byUser, session.user.id, session);
     for (const guildId of session.guildIds) removeFrom(this.#byGuild, guildId, session);
     return true;
@@ -150,7 +269,70 @@ export class GatewayFanOut {
    */
   leaveGuild(session: GatewaySession, guildId: string): void {
     session.guildIds.delete(guildId);
+    this.#passive?.active.deactivate(session, guildId);
     removeFrom(this.#byGuild, guildId, session);
+  }
+
+  /**
+   * Whether a guild counts as large (its sessions are passive unless activated).
+   *
+   * @param guildId - the guild.
+   * @returns `false` when passive sessions are off.
+   */
+  isLargeGuild(guildId: string): boolean {
+    const passive = this.#passive;
+    if (passive === undefined) return false;
+    const members = passive.memberCount?.(guildId) ?? this.#byGuild.get(guildId)?.size ?? 0;
+    return members >= passive.threshold;
+  }
+
+  /**
+   * Promotes a session to active in a guild it is subscribed to (call it when the client
+   * opens the guild, e.g. on a lazy request); beyond `maxActiveGuildsPerSession` the guild it
+   * activated longest ago goes back to passive.
+   *
+   * @param session - the session.
+   * @param guildId - the guild.
+   * @returns the guild demoted to make room, if any.
+   */
+  activate(session: GatewaySession, guildId: string): string | undefined {
+    if (this.#passive === undefined || !session.guildIds.has(guildId)) return undefined;
+    return this.#passive.active.activate(session, guildId);
+  }
+
+  /**
+   * Demotes a session to passive in a guild.
+   *
+   * @param session - the session.
+   * @param guildId - the guild.
+   * @returns whether it was active there.
+   */
+  deactivate(session: GatewaySession, guildId: string): boolean {
+    return this.#passive?.active.deactivate(session, guildId) ?? false;
+  }
+
+  /**
+   * Whether a session gets everything of a guild: always for a guild that is not large.
+   *
+   * @param session - the session.
+   * @param guildId - the guild.
+   */
+  isActive(session: GatewaySession, guildId: string): boolean {
+    return !this.isLargeGuild(guildId) || this.#passive?.active.has(session, guildId) === true;
+  }
+
+  /** @returns a promise that resolves once every sliced delivery has reached all its sessions. */
+  whenIdle(): Promise<void> {
+    return this.#queue.whenIdle();
+  }
+
+  /** Cancels the pending passive updates (their markers are dropped). */
+  close(): void {
+    const passive = this.#passive;
+    if (passive === undefined) return;
+    for (const cancel of passive.timers.values()) cancel();
+    passive.timers.clear();
+    passive.unread.clear();
   }
 
   /**
@@ -164,7 +346,7 @@ export class GatewayFanOut {
   dispatchToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
     if (this.guildRelay === undefined) return this.deliverToGuild(guildId, dispatch);
     this.guildRelay(guildId, dispatch);
-    return { delivered: 0, filtered: 0, dropped: 0 };
+    return NOTHING;
   }
 
   /**
@@ -176,7 +358,7 @@ export class GatewayFanOut {
    * @returns how many sessions got it, were filtered out or dropped it.
    */
   deliverToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
-    return this.#deliver(this.#byGuild.get(guildId), prepare(dispatch, true), undefined);
+    return this.#deliverToGuild(guildId, prepare(dispatch, true), undefined);
   }
 
   /**
@@ -195,7 +377,7 @@ export class GatewayFanOut {
     dispatch: FanOutDispatch,
     audience: AudiencePredicate,
   ): FanOutResult {
-    return this.#deliver(this.#byGuild.get(guildId), prepare(dispatch, true), (session) =>
+    return this.#deliverToGuild(guildId, prepare(dispatch, true), (session) =>
       audience(session, channelId),
     );
   }
@@ -215,10 +397,12 @@ export class GatewayFanOut {
       guildId === undefined
         ? (session: GatewaySession): boolean => session.shard[0] === 0
         : (session: GatewaySession): boolean => onShard(session, guildId);
-    return this.#deliver(
-      this.#byUser.get(userId),
-      prepare(dispatch, guildId !== undefined),
-      onItsShard,
+    const sessions = this.#byUser.get(userId);
+    if (sessions === undefined) return NOTHING;
+    return this.#queue.deliver(
+      guildId,
+      [sessions],
+      selector(prepare(dispatch, guildId !== undefined), onItsShard),
     );
   }
 
@@ -238,34 +422,86 @@ export class GatewayFanOut {
     return session.dispatch(variantFor(session, prepared));
   }
 
-  #deliver(
-    audience: ReadonlySet<GatewaySession> | undefined,
-    prepared: Prepared,
-    admits: ((session: GatewaySession) => boolean) | undefined,
-  ): FanOutResult {
-    let delivered = 0;
-    let filtered = 0;
-    let dropped = 0;
-    if (audience === undefined) return { delivered, filtered, dropped };
-    const ended: GatewaySession[] = [];
-    for (const session of audience) {
-      if (session.ended) {
-        ended.push(session);
-        continue;
-      }
-      if (
-        !receivesDispatch(session.intents, prepared.dispatch.t, prepared.inGuild) ||
-        (admits !== undefined && !admits(session))
-      ) {
-        filtered += 1;
-        continue;
-      }
-      if (session.dispatch(variantFor(session, prepared)) === undefined) dropped += 1;
-      else delivered += 1;
-    }
-    for (const session of ended) this.remove(session);
-    return { delivered, filtered, dropped };
+  #deliverToGuild(guildId: string, prepared: Prepared, admits: ChannelAudience): FanOutResult {
+    const subscribed = this.#byGuild.get(guildId);
+    if (subscribed === undefined) return NOTHING;
+    const select = selector(prepared, admits);
+    const passive = this.#passive;
+    if (passive === undefined || !this.isLargeGuild(guildId))
+      return this.#queue.deliver(guildId, [subscribed], select);
+    const { t } = prepared.dispatch;
+    const d = prepared.payload;
+    const reach = passiveReach(t, d);
+    if (reach.kind === 'all') return this.#queue.deliver(guildId, [subscribed], select);
+    if (t === GatewayDispatchEvents.MessageCreate) this.#recordUnread(passive, guildId, d, admits);
+    const active = passive.active.sessionsOf(guildId) ?? EMPTY;
+    const mentioned: GatewaySession[] = [];
+    if (reach.kind === 'users')
+      for (const userId of reach.userIds)
+        for (const session of this.#byUser.get(userId) ?? EMPTY)
+          if (session.guildIds.has(guildId) && !active.has(session)) mentioned.push(session);
+    const segments: DeliverySegment[] = mentioned.length === 0 ? [active] : [active, mentioned];
+    const result = this.#queue.deliver(guildId, segments, select);
+    const reached = active.size + mentioned.length;
+    return { ...result, filtered: result.filtered + Math.max(0, subscribed.size - reached) };
   }
+
+  #recordUnread(passive: Passive, guildId: string, d: unknown, admits: ChannelAudience): void {
+    if (typeof d !== 'object' || d === null) return;
+    const { id, channel_id: channelId } = d as { id?: unknown; channel_id?: unknown };
+    if (typeof id !== 'string' || typeof channelId !== 'string') return;
+    if (!passive.unread.record(guildId, channelId, id, admits)) return;
+    passive.timers.set(
+      guildId,
+      passive.scheduler.setTimeout(() => {
+        passive.timers.delete(guildId);
+        this.#sendUnread(passive, guildId);
+      }, passive.updateMs),
+    );
+  }
+
+  #sendUnread(passive: Passive, guildId: string): void {
+    const markersFor = passive.unread.take(guildId);
+    const subscribed = this.#byGuild.get(guildId);
+    if (markersFor === undefined || subscribed === undefined) return;
+    const active = passive.active.sessionsOf(guildId) ?? EMPTY;
+    const frames = new Map<readonly UnreadMarker[], PreparedDispatch>();
+    this.#queue.deliver(guildId, [subscribed], (session) => {
+      if (
+        active.has(session) ||
+        !receivesDispatch(session.intents, GatewayDispatchEvents.MessageCreate, true)
+      )
+        return undefined;
+      const channels = markersFor(session);
+      if (channels.length === 0) return undefined;
+      let frame = frames.get(channels);
+      if (frame === undefined) {
+        frame = prepareDispatch(PASSIVE_UPDATE_EVENT, { guild_id: guildId, channels });
+        frames.set(channels, frame);
+      }
+      return frame;
+    });
+  }
+}
+
+const NOTHING: FanOutResult = Object.freeze({ delivered: 0, filtered: 0, dropped: 0, queued: 0 });
+
+function selector(prepared: Prepared, admits: ChannelAudience): DeliverySelector {
+  const { t } = prepared.dispatch;
+  const { inGuild } = prepared;
+  return (session) =>
+    receivesDispatch(session.intents, t, inGuild) && (admits === undefined || admits(session))
+      ? variantFor(session, prepared)
+      : undefined;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new GatewayError(
+      GatewayErrorCode.InvalidOption,
+      `${name} must be a positive integer, got ${String(value)}`,
+    );
+  return value;
 }
 
 function prepare(dispatch: FanOutDispatch, inGuild: boolean): Prepared {
@@ -276,7 +512,7 @@ function prepare(dispatch: FanOutDispatch, inGuild: boolean): Prepared {
   const message = MESSAGE_CONTENT_EVENTS.has(dispatch.t)
     ? (dispatch.d as MessageContentFields)
     : undefined;
-  return { dispatch: prepared, message, inGuild };
+  return { dispatch: prepared, payload: dispatch.d, message, inGuild };
 }
 
 function variantFor(session: GatewaySession, prepared: Prepared): PreparedDispatch {

@@ -7,7 +7,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from './bus/event-bus.js';
 import { PreparedDispatch } from './dispatch-frame.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
-import { type FanOutDispatch, GatewayFanOut } from './fan-out.js';
+import { type FanOutDispatch, GatewayFanOut, type GatewayFanOutOptions } from './fan-out.js';
 import {
   DEFAULT_GATEWAY_CONNECTION_OPTIONS,
   GatewayConnection,
@@ -15,7 +15,7 @@ import {
 } from './gateway-connection.js';
 import type { SessionTransport } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
-import { MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
+import { GuildkitOpcodes, MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
 import { tickCorker } from './internal/tick-corker.js';
 import type { PresenceStore } from './presence/presence-store.js';
@@ -108,6 +108,12 @@ export interface GatewayServerOptions
    * not close the tracker. @defaultValue none (op 3 goes to `onFrame`)
    */
   readonly presence?: PresenceTracker;
+  /**
+   * The event path's slicing and passive sessions (see {@link GatewayFanOutOptions}). With
+   * `passive`, a LAZY_REQUEST (op 14) for a guild makes the session active there (it still
+   * reaches `onFrame`). @defaultValue slices of 2000 sessions, every session active
+   */
+  readonly fanOut?: GatewayFanOutOptions;
 }
 
 /**
@@ -181,7 +187,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #identifyLimiter: IdentifyLimiter | undefined;
   readonly #links = new Map<WebSocket, Link>();
   /** Every live session of this server, by id, user and guild: the event path. */
-  readonly fanOut = new GatewayFanOut();
+  readonly fanOut: GatewayFanOut;
   readonly #journal: StoreJournal | undefined;
   readonly #sharedConnectionOptions: Partial<GatewayConnectionOptions>;
   readonly #busFanOut: BusFanOut | undefined;
@@ -196,6 +202,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   constructor(options: GatewayServerOptions) {
     super();
     this.#options = options;
+    this.fanOut = new GatewayFanOut(options.fanOut);
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#wheel = new TimerWheel({
       clock: this.#clock,
@@ -348,6 +355,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
     await this.#busFanOut?.stop().catch((error: unknown) => this.#debug(String(error)));
     await this.#journal?.drain();
     this.#presence?.stop();
+    this.fanOut.close();
     this.#wheel.close();
   }
 
@@ -411,11 +419,13 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
               shared.onSessionEnd?.(session);
               presence.ended(session);
             },
-            onFrame: (session, frame) => {
-              if (!presence.frame(session, frame, (code, reason) => connection.close(code, reason)))
-                onFrame?.(session, frame);
-            },
           }),
+      onFrame: (session, frame) => {
+        if (frame.op === GuildkitOpcodes.LazyRequest)
+          this.fanOut.activate(session, frame.d.guild_id);
+        const close = (code: number, reason: string): void => connection.close(code, reason);
+        if (presence?.frame(session, frame, close) !== true) onFrame?.(session, frame);
+      },
       clock: this.#clock,
       wheel: this.#wheel,
       registry: this.#registry,

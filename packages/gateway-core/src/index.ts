@@ -10,9 +10,13 @@ export {
 export { GatewayError, GatewayErrorCode } from './errors.js';
 export {
   type AudiencePredicate,
+  DEFAULT_FAN_OUT_OPTIONS,
   type FanOutDispatch,
   type FanOutResult,
   GatewayFanOut,
+  type GatewayFanOutOptions,
+  PASSIVE_UPDATE_EVENT,
+  type PassiveSessionOptions,
 } from './fan-out.js';
 export {
   DEFAULT_FRAME_RATE_LIMITER_OPTIONS,
@@ -80,6 +84,12 @@ export {
   needsContentStripping,
   stripMessageContent,
 } from './message-content.js';
+export {
+  PASSIVE_STRUCTURE_EVENTS,
+  type PassiveReach,
+  passiveReach,
+} from './passive/passive-reach.js';
+export type { UnreadMarker } from './passive/unread-markers.js';
 export { aggregatePresence, visiblePresenceEquals } from './presence/aggregate-presence.js';
 export {
   type PresenceCloseCode,

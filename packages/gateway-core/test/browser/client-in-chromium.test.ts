@@ -159,7 +159,7 @@ describe.skipIf(!chromiumInstalled && !mustRun)(
           t: GatewayDispatchEvents.GuildUpdate,
           d: { id: GUILD_ID, name: 'renamed in Node' },
         }),
-      ).toEqual({ delivered: 1, filtered: 0, dropped: 0 });
+      ).toEqual({ delivered: 1, filtered: 0, dropped: 0, queued: 0 });
       await page.waitForFunction(pageHasDispatches, 2, PAGE_WAIT);
 
       const log = await page.evaluate(readPageLog);

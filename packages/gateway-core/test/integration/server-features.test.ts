@@ -158,10 +158,10 @@ describe('sharding and fan-out over sockets', () => {
         t: 'MESSAGE_CREATE',
         d: message(GUILD_ON_SHARD_1, 'to shard 1'),
       }),
-    ).toEqual({ delivered: 1, filtered: 0, dropped: 0 });
+    ).toEqual({ delivered: 1, filtered: 0, dropped: 0, queued: 0 });
     expect(
       server.fanOut.dispatchToUser(USER.id, { t: 'MESSAGE_CREATE', d: message(undefined, 'dm') }),
-    ).toEqual({ delivered: 1, filtered: 1, dropped: 0 });
+    ).toEqual({ delivered: 1, filtered: 1, dropped: 0, queued: 0 });
 
     // Without MESSAGE_CONTENT, a guild message arrives with empty content; a DM keeps it.
     expect(await shard1.client.next()).toMatchObject({

@@ -129,6 +129,7 @@ test.prop([
         delivered: expectedDelivered,
         filtered: expectedFiltered,
         dropped: 0,
+        queued: 0,
       });
     });
   },

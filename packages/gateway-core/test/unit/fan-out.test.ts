@@ -81,7 +81,7 @@ describe('GatewayFanOut: guild dispatch', () => {
 
     const result = fanOut.dispatchToGuild(GUILD_A, { t: 'GUILD_UPDATE', d: { id: GUILD_A } });
 
-    expect(result).toEqual({ delivered: 2, filtered: 0, dropped: 0 });
+    expect(result).toEqual({ delivered: 2, filtered: 0, dropped: 0, queued: 0 });
     expect(dispatches(a.transport)).toEqual([
       { op: 0, t: 'GUILD_UPDATE', s: 1, d: { id: GUILD_A } },
     ]);
@@ -101,6 +101,7 @@ describe('GatewayFanOut: guild dispatch', () => {
       delivered: 0,
       filtered: 0,
       dropped: 0,
+      queued: 0,
     });
   });
 
@@ -116,7 +117,7 @@ describe('GatewayFanOut: guild dispatch', () => {
       d: guildMessage({ author: { id: USER.id } }),
     });
 
-    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0, queued: 0 });
     expect(dispatches(guildOnly.transport)).toHaveLength(1);
     expect(dispatches(dmOnly.transport)).toEqual([]);
   });
@@ -131,7 +132,7 @@ describe('GatewayFanOut: guild dispatch', () => {
 
     const result = fanOut.dispatchToUser(USER.id, { t: 'MESSAGE_CREATE', d: dm });
 
-    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0, queued: 0 });
     expect(dispatches(dmOnly.transport)).toEqual([{ op: 0, t: 'MESSAGE_CREATE', s: 1, d: dm }]);
     expect(dispatches(guildOnly.transport)).toEqual([]);
   });
@@ -232,7 +233,7 @@ describe('GatewayFanOut: MESSAGE_CONTENT', () => {
       d: guildMessage({ author }),
     });
 
-    expect(result).toEqual({ delivered: 5, filtered: 0, dropped: 0 });
+    expect(result).toEqual({ delivered: 5, filtered: 0, dropped: 0, queued: 0 });
     // One JSON.stringify of the full payload, one of the stripped variant (both share `author`).
     expect(serializations).toBe(2);
     const payloads = sessions.map(({ transport }) => dispatches(transport)[0]?.d);
@@ -274,7 +275,7 @@ describe('GatewayFanOut: channel dispatch', () => {
       },
     );
 
-    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 1, dropped: 0, queued: 0 });
     expect(asked).toHaveLength(2);
     expect(asked).toEqual(
       expect.arrayContaining([
@@ -301,7 +302,7 @@ describe('GatewayFanOut: user dispatch and shards', () => {
 
     const result = fanOut.dispatchToUser(USER.id, { t: 'USER_UPDATE', d: { id: USER.id } });
 
-    expect(result).toEqual({ delivered: 2, filtered: 1, dropped: 0 });
+    expect(result).toEqual({ delivered: 2, filtered: 1, dropped: 0, queued: 0 });
     expect(dispatches(only.transport)).toHaveLength(1);
     expect(dispatches(first.transport)).toHaveLength(1);
     expect(dispatches(second.transport)).toEqual([]);
@@ -322,7 +323,7 @@ describe('GatewayFanOut: user dispatch and shards', () => {
       GUILD_A,
     );
 
-    expect(result).toEqual({ delivered: 1, filtered: 3, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 3, dropped: 0, queued: 0 });
     expect(shards.map(({ transport }) => dispatches(transport).length)).toEqual([0, 0, 1, 0]);
   });
 
@@ -367,7 +368,7 @@ describe('GatewayFanOut: the session index', () => {
 
     const result = fanOut.dispatchToGuild(GUILD_A, { t: 'GUILD_UPDATE', d: {} });
 
-    expect(result).toEqual({ delivered: 1, filtered: 0, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 0, dropped: 0, queued: 0 });
     expect(fanOut.size).toBe(1);
     expect(fanOut.get('ended')).toBeUndefined();
     expect(dispatches(ended.transport)).toEqual([]);
@@ -410,7 +411,7 @@ describe('GatewayFanOut: the session index', () => {
 
     const result = fanOut.dispatchToGuild(GUILD_A, { t: 'GUILD_UPDATE', d: { n: 1 } });
 
-    expect(result).toEqual({ delivered: 1, filtered: 0, dropped: 0 });
+    expect(result).toEqual({ delivered: 1, filtered: 0, dropped: 0, queued: 0 });
     expect(dispatches(transport)).toEqual([]);
     const next = new FakeTransport();
     expect(session.attach(next, 0)).toBe(true);
@@ -439,7 +440,7 @@ describe('GatewayFanOut: results and priorities', () => {
       d: { channel_id: '1', guild_id: GUILD_A, user_id: '2', timestamp: 0 },
     });
 
-    expect(result).toEqual({ delivered: 2, filtered: 1, dropped: 1 });
+    expect(result).toEqual({ delivered: 2, filtered: 1, dropped: 1, queued: 0 });
     expect(congested.session.seq).toBe(0);
     expect(congested.session.droppedLowPriority).toBe(1);
   });
@@ -459,10 +460,10 @@ describe('GatewayFanOut: results and priorities', () => {
 
     expect(
       fanOut.dispatchToGuild(GUILD_A, { t: 'MESSAGE_CREATE', d: guildMessage(), priority: 'low' }),
-    ).toEqual({ delivered: 0, filtered: 0, dropped: 1 });
+    ).toEqual({ delivered: 0, filtered: 0, dropped: 1, queued: 0 });
     expect(
       fanOut.dispatchToGuild(GUILD_A, { t: 'TYPING_START', d: typing, priority: 'normal' }),
-    ).toEqual({ delivered: 1, filtered: 0, dropped: 0 });
+    ).toEqual({ delivered: 1, filtered: 0, dropped: 0, queued: 0 });
     expect(transport.closed).toBeUndefined();
   });
 });

@@ -1,0 +1,198 @@
+import type { PreparedDispatch } from '../dispatch-frame.js';
+import type { GatewaySession } from '../gateway-session.js';
+
+/** What a fan-out call did. */
+export interface FanOutResult {
+  /** Sessions the dispatch was numbered for (sent, or buffered for a detached session). */
+  readonly delivered: number;
+  /** Sessions left out by their intents, their shard, the audience or passivity. */
+  readonly filtered: number;
+  /** Congested sessions that skipped it (low priority only). */
+  readonly dropped: number;
+  /**
+   * Sessions not visited yet: a large audience is served in slices, one per macrotask, so
+   * these get the dispatch in later slices (in order with the guild's other dispatches).
+   */
+  readonly queued: number;
+}
+
+/** The frame one session gets, or `undefined` to leave it out. */
+export type DeliverySelector = (session: GatewaySession) => PreparedDispatch | undefined;
+
+/** A group of sessions of one delivery: a live index set or a list built for the call. */
+export type DeliverySegment = ReadonlySet<GatewaySession> | readonly GatewaySession[];
+
+/** Options for {@link DeliveryQueue}. */
+export interface DeliveryQueueOptions {
+  /** Sessions served per slice. */
+  readonly sliceSize: number;
+  /** Runs the next slice on a later macrotask. */
+  readonly schedule: (run: () => void) => void;
+  /** Told about an ended session met on the way (to drop it from the indexes). */
+  readonly onEnded: (session: GatewaySession) => void;
+}
+
+interface Job {
+  readonly guildId: string | undefined;
+  readonly segments: readonly DeliverySegment[];
+  readonly select: DeliverySelector;
+  segment: number;
+  iterator: Iterator<GatewaySession> | undefined;
+  /** A session taken from the iterator when the slice's budget ran out: the next one served. */
+  held: GatewaySession | undefined;
+}
+
+interface Counts {
+  delivered: number;
+  filtered: number;
+  dropped: number;
+  visited: number;
+}
+
+const sizeOf = (segment: DeliverySegment): number =>
+  'size' in segment ? segment.size : segment.length;
+
+/**
+ * Delivers dispatches to session sets in slices, so one huge guild never holds the event
+ * loop for long: a delivery whose audience fits in one slice runs at once; a larger one runs
+ * its first slice at once and the rest on later macrotasks. A guild's deliveries keep their
+ * order: while one is unfinished, the next ones for that guild wait behind it. Deliveries
+ * without a guild (to a user, a session) never wait.
+ */
+export class DeliveryQueue {
+  readonly #sliceSize: number;
+  readonly #schedule: (run: () => void) => void;
+  readonly #onEnded: (session: GatewaySession) => void;
+  readonly #jobs: Job[] = [];
+  readonly #queuedByGuild = new Map<string, number>();
+  #scheduled = false;
+  #idle: (() => void)[] = [];
+
+  /** @param options - slice size, macrotask scheduler and ended-session hook. */
+  constructor(options: DeliveryQueueOptions) {
+    this.#sliceSize = options.sliceSize;
+    this.#schedule = options.schedule;
+    this.#onEnded = options.onEnded;
+  }
+
+  /** Deliveries still waiting for a slice. */
+  get pending(): number {
+    return this.#jobs.length;
+  }
+
+  /**
+   * Delivers `select(session)` to every session of the segments, in order.
+   *
+   * @param guildId - the guild whose order it keeps, or `undefined`.
+   * @param segments - the sessions, segment after segment.
+   * @param select - the frame for a session, or `undefined` to filter it out.
+   * @returns what the synchronous part did, and how many sessions wait for later slices.
+   */
+  deliver(
+    guildId: string | undefined,
+    segments: readonly DeliverySegment[],
+    select: DeliverySelector,
+  ): FanOutResult {
+    const job: Job = {
+      guildId,
+      segments,
+      select,
+      segment: 0,
+      iterator: undefined,
+      held: undefined,
+    };
+    const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
+    const waits = guildId !== undefined && this.#queuedByGuild.has(guildId);
+    const done = !waits && this.#run(job, this.#sliceSize, counts);
+    let queued = 0;
+    if (!done) {
+      this.#enqueue(job);
+      for (const segment of segments) queued += sizeOf(segment);
+      queued = Math.max(0, queued - counts.visited);
+    }
+    return {
+      delivered: counts.delivered,
+      filtered: counts.filtered,
+      dropped: counts.dropped,
+      queued,
+    };
+  }
+
+  /** @returns a promise that resolves once no delivery waits for a slice. */
+  whenIdle(): Promise<void> {
+    if (this.#jobs.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #enqueue(job: Job): void {
+    this.#jobs.push(job);
+    if (job.guildId !== undefined)
+      this.#queuedByGuild.set(job.guildId, (this.#queuedByGuild.get(job.guildId) ?? 0) + 1);
+    this.#plan();
+  }
+
+  #plan(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => this.#slice());
+  }
+
+  #slice(): void {
+    this.#scheduled = false;
+    const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
+    while (this.#jobs.length > 0 && counts.visited < this.#sliceSize) {
+      const job = this.#jobs[0] as Job;
+      if (!this.#run(job, this.#sliceSize - counts.visited, counts)) break;
+      this.#jobs.shift();
+      if (job.guildId !== undefined) {
+        const left = (this.#queuedByGuild.get(job.guildId) ?? 1) - 1;
+        if (left === 0) this.#queuedByGuild.delete(job.guildId);
+        else this.#queuedByGuild.set(job.guildId, left);
+      }
+    }
+    if (this.#jobs.length > 0) {
+      this.#plan();
+      return;
+    }
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+
+  /** Serves up to `budget` sessions of `job`; `true` once the job is finished. */
+  #run(job: Job, budget: number, counts: Counts): boolean {
+    const stop = counts.visited + budget;
+    while (job.segment < job.segments.length) {
+      job.iterator ??= (job.segments[job.segment] as DeliverySegment)[Symbol.iterator]();
+      for (;;) {
+        let session = job.held;
+        if (session === undefined) {
+          const next = job.iterator.next();
+          if (next.done === true) break;
+          session = next.value;
+        }
+        if (counts.visited >= stop) {
+          job.held = session;
+          return false;
+        }
+        job.held = undefined;
+        counts.visited += 1;
+        this.#serve(job.select, session, counts);
+      }
+      job.segment += 1;
+      job.iterator = undefined;
+    }
+    return true;
+  }
+
+  #serve(select: DeliverySelector, session: GatewaySession, counts: Counts): void {
+    if (session.ended) {
+      this.#onEnded(session);
+      return;
+    }
+    const frame = select(session);
+    if (frame === undefined) counts.filtered += 1;
+    else if (session.dispatch(frame) === undefined) counts.dropped += 1;
+    else counts.delivered += 1;
+  }
+}
