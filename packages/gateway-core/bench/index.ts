@@ -3,6 +3,7 @@ import { compareSideBySide, formatComparisonTable, isTcpReachable } from '@guild
 import { INBOUND_FRAMES, MESSAGE_CREATE } from './fixtures.js';
 import { guildFanOutRows } from './guild-fan-out.js';
 import { loadBench } from './load/index.js';
+import { passiveSessionsBench } from './passive-sessions.js';
 import { sessionStoreBench } from './session-store.js';
 
 const SESSIONS = 10_000;
@@ -98,6 +99,7 @@ async function guildFanOutBench(): Promise<string> {
 process.stdout.write(`${await fanOutBench()}\n`);
 process.stdout.write(`${await guildFanOutBench()}\n`);
 process.stdout.write(`${await inboundBench()}\n`);
+process.stdout.write(`${passiveSessionsBench()}\n`);
 if ((await isTcpReachable('127.0.0.1', 6379)) && (await isTcpReachable('127.0.0.1', 4222))) {
   process.stdout.write(`${await sessionStoreBench()}\n`);
 } else {

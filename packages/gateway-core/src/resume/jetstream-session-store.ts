@@ -6,6 +6,7 @@ import {
   type NatsConnection,
   nanos,
   nuid,
+  type PubAck,
   RetentionPolicy,
   StorageType,
 } from 'nats';
@@ -62,18 +63,36 @@ export const DEFAULT_JETSTREAM_SESSION_STORE_OPTIONS = {
 /** How long `since` waits for the frames of a subject known to hold them. */
 const SINCE_FETCH_EXPIRES_MS = 5_000;
 
+/** JetStream's API error codes this store tells apart. */
+const NO_MESSAGE_FOUND = 10037;
+const WRONG_LAST_SEQUENCE = 10071;
+
 interface StateValue {
   /** Unique per `create`, so message ids of a re-created session are not duplicates. */
   readonly incarnation: string;
   readonly userId: string;
   readonly shard: readonly [number, number];
   readonly intents: number;
+  /**
+   * The newest sequence as of the last completed append: a floor, for when the frames have
+   * aged out of the stream. The stream's newest frame is the truth.
+   */
   readonly lastSeq: number;
 }
 
 interface Head {
   readonly state: StateValue;
   readonly revision: number;
+  /** The subject's newest stream sequence (0: none): what the next publish expects. */
+  readonly streamSeq: number;
+  /** The session's newest sequence: the stream's newest frame, or the state's floor. */
+  readonly lastSeq: number;
+}
+
+function apiErrorCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const apiError = (error as { api_error?: { err_code?: unknown } }).api_error;
+  return typeof apiError?.err_code === 'number' ? apiError.err_code : undefined;
 }
 
 /**
@@ -87,12 +106,14 @@ interface Head {
  * ```
  * Session ids are base64url-encoded, so any id is a valid subject token and KV key.
  *
- * Appends: a session's frames are published concurrently (`appendMany` puts every session's
- * frames and state updates on the wire at once and waits for all acks), and its state is
- * advanced with a compare-and-set on the KV revision this store last wrote. A second node
- * writing the same session therefore fails with `GK_GATEWAY_INVALID_SEQUENCE` instead of
- * forking its sequence; the message id makes a repeated sequence of one incarnation of a
- * session (a `create` starts a new one) a duplicate the stream refuses. Writes of one session are serialized in this store; sessions run in parallel.
+ * Appends: the stream is the truth. A session's frames are published one after the other, each
+ * with JetStream's expected-last-subject-sequence set to the subject's newest message this
+ * store knows, so a second node writing the same session (a stale owner after a RESUME moved
+ * the session) fails with `GK_GATEWAY_INVALID_SEQUENCE` instead of forking its sequence, and a
+ * node killed in the middle of a batch leaves a contiguous prefix of it, never a hole: the
+ * next owner resumes after the newest stored frame. The KV state's `lastSeq` is advanced
+ * afterwards, as a floor for when frames have aged out. `appendMany` runs different sessions
+ * in parallel; writes of one session are serialized in this store.
  *
  * Expiry: the KV bucket's max age is `ttlMs`, and every write (create, append batch, touch)
  * re-puts the state, so a session nobody writes disappears `ttlMs` later. Frames age out of
@@ -200,7 +221,7 @@ export class JetStreamSessionStore implements SessionStore {
         lastSeq: 0,
       };
       const revision = await this.#kv.put(key, JSON.stringify(state));
-      this.#heads.set(key, { state, revision });
+      this.#heads.set(key, { state, revision, streamSeq: 0, lastSeq: 0 });
     });
   }
 
@@ -209,7 +230,8 @@ export class JetStreamSessionStore implements SessionStore {
     return this.#guard('load', async () => {
       const entry = await this.#readEntry(encodeKey(sessionId));
       if (entry === undefined) return undefined;
-      const { userId, shard, intents, lastSeq } = entry.head.state;
+      const { userId, shard, intents } = entry.head.state;
+      const { lastSeq } = entry.head;
       return {
         sessionId,
         userId,
@@ -240,9 +262,9 @@ export class JetStreamSessionStore implements SessionStore {
     const key = encodeKey(sessionId);
     return this.#serial('touch', key, async () => {
       const cached = this.#heads.get(key);
-      if (cached !== undefined && (await this.#tryRewrite(key, cached.state, cached))) return true;
+      if (cached !== undefined && (await this.#tryRewrite(key, cached))) return true;
       const fresh = await this.#readEntry(key);
-      return fresh !== undefined && this.#tryRewrite(key, fresh.head.state, fresh.head);
+      return fresh !== undefined && this.#tryRewrite(key, fresh.head);
     });
   }
 
@@ -267,10 +289,10 @@ export class JetStreamSessionStore implements SessionStore {
       const key = encodeKey(sessionId);
       const entry = await this.#readEntry(key);
       if (entry === undefined) return undefined;
-      const { lastSeq } = entry.head.state;
+      const { lastSeq } = entry.head;
       if (!isResumable(seq, lastSeq, this.capacity)) return undefined;
       if (seq === lastSeq) return [];
-      return this.#readFrames(key, seq, lastSeq);
+      return this.#readFrames(key, seq, entry.head);
     });
   }
 
@@ -284,53 +306,52 @@ export class JetStreamSessionStore implements SessionStore {
   async #appendBatch(batch: SessionBatch): Promise<void> {
     const key = encodeKey(batch.sessionId);
     let head = this.#heads.get(key);
-    if (head === undefined || batch.firstSeq !== head.state.lastSeq + 1) {
+    if (head === undefined || batch.firstSeq !== head.lastSeq + 1) {
       head = (await this.#readEntry(key))?.head;
       if (head === undefined) throw unknownSessionError(batch.sessionId);
     }
-    const expected = head.state.lastSeq + 1;
-    if (batch.firstSeq !== expected) throw sequenceError(batch.sessionId, expected, batch.firstSeq);
-    // Claim the sequence first (compare-and-set on the state's revision), then publish: a node
-    // that lost the session fails here and never writes a frame, so its stale frames cannot
-    // collide with the new owner's (same message ids) or reach a reader.
-    const state: StateValue = {
-      ...head.state,
-      lastSeq: batch.firstSeq + batch.frames.length - 1,
-    };
-    let revision: number;
-    try {
-      revision = await this.#kv.update(key, JSON.stringify(state), head.revision);
-    } catch {
-      this.#heads.delete(key);
-      const now = (await this.#readEntry(key))?.head;
-      if (now === undefined) throw unknownSessionError(batch.sessionId);
-      throw sequenceError(batch.sessionId, now.state.lastSeq + 1, batch.firstSeq);
-    }
-    this.#heads.set(key, { state, revision });
+    if (batch.firstSeq !== head.lastSeq + 1)
+      throw sequenceError(batch.sessionId, head.lastSeq + 1, batch.firstSeq);
     const subject = this.#subject(key);
-    const acks = await Promise.all(
-      batch.frames.map((frame, i) => {
-        const seq = batch.firstSeq + i;
-        return this.#js.publish(subject, this.#encoder.encode(`${seq} ${frame}`), {
+    let streamSeq = head.streamSeq;
+    for (const [i, frame] of batch.frames.entries()) {
+      const seq = batch.firstSeq + i;
+      let ack: PubAck;
+      try {
+        ack = await this.#js.publish(subject, this.#encoder.encode(`${seq} ${frame}`), {
           msgID: `${key}:${head.state.incarnation}:${seq}`,
+          expect: { lastSubjectSequence: streamSeq },
         });
-      }),
-    ).catch((error: unknown) => {
-      // The state already names these frames; since() finds them missing and answers
-      // undefined (INVALID_SESSION) rather than replaying a hole.
+      } catch (error) {
+        this.#heads.delete(key);
+        if (apiErrorCode(error) !== WRONG_LAST_SEQUENCE) throw error;
+        const now = (await this.#readEntry(key))?.head;
+        if (now === undefined) throw unknownSessionError(batch.sessionId);
+        throw sequenceError(batch.sessionId, now.lastSeq + 1, seq);
+      }
+      if (ack.duplicate) {
+        this.#heads.delete(key);
+        throw sequenceError(batch.sessionId, seq + 1, seq);
+      }
+      streamSeq = ack.seq;
+    }
+    const lastSeq = batch.firstSeq + batch.frames.length - 1;
+    const state: StateValue = { ...head.state, lastSeq };
+    try {
+      const revision = await this.#kv.update(key, JSON.stringify(state), head.revision);
+      this.#heads.set(key, { state, revision, streamSeq, lastSeq });
+    } catch {
+      // The frames are stored; the state moved on (expired, deleted or touched elsewhere).
+      // The next write reads it again.
       this.#heads.delete(key);
-      throw error;
-    });
-    if (acks.some((ack) => ack.duplicate)) {
-      throw sequenceError(batch.sessionId, batch.firstSeq, batch.firstSeq);
     }
   }
 
-  /** Rewrites the state at `head`'s revision (refreshing its TTL); false when it changed. */
-  async #tryRewrite(key: string, state: StateValue, head: Head): Promise<boolean> {
+  async #tryRewrite(key: string, head: Head): Promise<boolean> {
     try {
+      const state: StateValue = { ...head.state, lastSeq: head.lastSeq };
       const revision = await this.#kv.update(key, JSON.stringify(state), head.revision);
-      this.#heads.set(key, { state, revision });
+      this.#heads.set(key, { ...head, state, revision });
       return true;
     } catch {
       this.#heads.delete(key);
@@ -338,12 +359,24 @@ export class JetStreamSessionStore implements SessionStore {
     }
   }
 
-  async #readFrames(key: string, seq: number, lastSeq: number): Promise<string[] | undefined> {
+  /** The subject's newest message: its stream sequence and the frame sequence it holds. */
+  async #newest(key: string): Promise<{ streamSeq: number; frameSeq: number } | undefined> {
+    try {
+      const message = await this.#jsm.streams.getMessage(this.#stream, {
+        last_by_subj: this.#subject(key),
+      });
+      const text = this.#decoder.decode(message.data);
+      return { streamSeq: message.seq, frameSeq: Number(text.slice(0, text.indexOf(' '))) };
+    } catch (error) {
+      if (apiErrorCode(error) === NO_MESSAGE_FOUND) return undefined;
+      throw error;
+    }
+  }
+
+  async #readFrames(key: string, seq: number, head: Head): Promise<string[] | undefined> {
+    const { lastSeq, streamSeq } = head;
+    if (streamSeq === 0) return undefined;
     const subject = this.#subject(key);
-    const newest = await this.#jsm.streams
-      .getMessage(this.#stream, { last_by_subj: subject })
-      .catch(() => undefined);
-    if (newest === undefined) return undefined;
     const consumer = await this.#js.consumers.get(this.#stream, { filterSubjects: subject });
     const messages = await consumer.fetch({
       max_messages: this.capacity,
@@ -359,7 +392,7 @@ export class JetStreamSessionStore implements SessionStore {
           if (frameSeq !== seq + 1 + missed.length) return undefined;
           missed.push(text.slice(space + 1));
         }
-        if (frameSeq >= lastSeq || message.seq >= newest.seq || message.info.pending === 0) break;
+        if (frameSeq >= lastSeq || message.seq >= streamSeq || message.info.pending === 0) break;
       }
     } finally {
       messages.stop();
@@ -372,7 +405,14 @@ export class JetStreamSessionStore implements SessionStore {
     const entry = await this.#kv.get(key);
     if (entry === null || entry.operation !== 'PUT') return undefined;
     const state = JSON.parse(entry.string()) as StateValue;
-    return { head: { state, revision: entry.revision }, createdMs: entry.created.getTime() };
+    const newest = await this.#newest(key);
+    const head: Head = {
+      state,
+      revision: entry.revision,
+      streamSeq: newest?.streamSeq ?? 0,
+      lastSeq: Math.max(state.lastSeq, newest?.frameSeq ?? 0),
+    };
+    return { head, createdMs: entry.created.getTime() };
   }
 
   /** Runs a write after this store's previous write of the same session has settled. */

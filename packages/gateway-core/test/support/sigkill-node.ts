@@ -1,0 +1,96 @@
+/**
+ * A gateway node in a child process, for test/support/sigkill-scenario.ts. `argv[2]` is a JSON
+ * {@link SigkillNodeConfig}: the node opens that backend's session store and event bus on its
+ * own connections, starts a GatewayServer on 127.0.0.1 port 0 sharing them, and prints
+ * `{"port":<port>}` as one line. Once stdin says `go`, it dispatches MESSAGE_CREATE `m1`, `m2`,
+ * … to the guild, one per millisecond, until it is killed. It exits when stdin closes, so a
+ * parent that died leaves no node behind.
+ */
+import { createInterface } from 'node:readline';
+import { type EventBus, GatewayServer, type SessionStore } from '@guildkit/gateway-core';
+import { JetStreamSessionStore, NatsEventBus } from '@guildkit/gateway-core/nats';
+import { RedisEventBus, RedisStreamsSessionStore } from '@guildkit/gateway-core/redis';
+import { Redis } from 'ioredis';
+import { connect } from 'nats';
+import { TOKEN, USER } from './harness.js';
+import type { SigkillNodeConfig } from './sigkill-scenario.js';
+
+const [argument] = process.argv.slice(2);
+if (argument === undefined) throw new Error('usage: sigkill-node <config as JSON>');
+const config = JSON.parse(argument) as SigkillNodeConfig;
+
+async function openParts(): Promise<{ store: SessionStore; bus: EventBus }> {
+  if (config.backend === 'redis') {
+    const client = (): Redis => new Redis({ host: config.host, port: config.port });
+    return {
+      store: new RedisStreamsSessionStore({
+        client: client(),
+        keyPrefix: config.keyPrefix,
+        ttlMs: config.ttlMs,
+      }),
+      bus: new RedisEventBus({
+        nodeId: config.nodeId,
+        publisher: client(),
+        subscriber: client(),
+        channelPrefix: config.channelPrefix,
+      }),
+    };
+  }
+  const servers = `${config.host}:${config.port}`;
+  return {
+    store: await JetStreamSessionStore.open({
+      connection: await connect({ servers }),
+      stream: config.stream,
+      subjectPrefix: config.sessionSubjectPrefix,
+      bucket: config.bucket,
+      ttlMs: config.ttlMs,
+    }),
+    bus: new NatsEventBus({
+      nodeId: config.nodeId,
+      connection: await connect({ servers }),
+      subjectPrefix: config.guildSubjectPrefix,
+    }),
+  };
+}
+
+/** The same MESSAGE_CREATE as `message(n)` of scale-scenario.ts, by the bot itself. */
+function message(n: number): { t: string; d: unknown } {
+  return {
+    t: 'MESSAGE_CREATE',
+    d: {
+      id: String(n),
+      channel_id: '2',
+      guild_id: config.guildId,
+      author: { id: USER.id },
+      mentions: [],
+      content: `m${n}`,
+    },
+  };
+}
+
+const { store, bus } = await openParts();
+const gateway = new GatewayServer({
+  port: 0,
+  host: '127.0.0.1',
+  authenticate: async (token) => (token === TOKEN ? { user: USER } : null),
+  guildIds: () => [config.guildId],
+  identifyConcurrency: false,
+  sessionStore: store,
+  eventBus: bus,
+});
+gateway.on('debug', (line) => process.stderr.write(`node ${config.nodeId}: ${line}\n`));
+const { port } = await gateway.listen();
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+
+let streaming = false;
+const commands = createInterface({ input: process.stdin });
+commands.on('line', (line) => {
+  if (line !== 'go' || streaming) return;
+  streaming = true;
+  let n = 0;
+  setInterval(() => {
+    n += 1;
+    gateway.fanOut.dispatchToGuild(config.guildId, message(n));
+  }, 1);
+});
+commands.on('close', () => process.exit(1));
