@@ -128,6 +128,8 @@ export interface GatewayConnectionOptions {
     data: GatewayResumeData,
     transport: SessionTransport,
   ) => Promise<GatewaySession | undefined>;
+  /** Called when a RESUME is answered with INVALID_SESSION (unknown, expired or not resumable). */
+  readonly onResumeRejected?: () => void;
   /** Called on every HEARTBEAT of a ready session. */
   readonly onHeartbeat?: (session: GatewaySession) => void;
   /** Called once a session held by this connection ends for good (not resumable). */
@@ -478,6 +480,7 @@ export class GatewayConnection {
     }
     this.#state = 'open';
     this.#send({ op: GatewayOpcodes.InvalidSession, d: false });
+    this.#options.onResumeRejected?.();
   }
 
   #resumed(session: GatewaySession, sendResumed: boolean): void {

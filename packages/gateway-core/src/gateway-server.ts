@@ -13,7 +13,7 @@ import {
   GatewayConnection,
   type GatewayConnectionOptions,
 } from './gateway-connection.js';
-import type { SessionTransport } from './gateway-session.js';
+import type { GatewaySession, SessionTransport } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { GuildkitOpcodes, MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
@@ -28,6 +28,29 @@ import { StoreJournal } from './scale/store-journal.js';
 import { MemorySessionRegistry, type SessionRegistry } from './session-registry.js';
 import { TimerWheel } from './timer-wheel.js';
 import { ZlibStreamDeflater } from './zlib-stream-deflater.js';
+
+/** What kind of frame left for a client: `dispatch` for op 0, `control` for every other op. */
+export type SentFrameKind = 'dispatch' | 'control';
+
+/**
+ * Socket-level facts a {@link GatewayServer} reports to what observes it (e.g.
+ * `GatewayMetrics.observeServer` from `@guildkit/gateway-core/metrics`). Called synchronously
+ * on the hot path: keep them cheap.
+ */
+export interface GatewayServerObserver {
+  /** A WebSocket upgrade was accepted. */
+  connectionOpened(): void;
+  /** A socket closed; `code` is the close code it closed with (1006 without a close frame). */
+  connectionClosed(code: number): void;
+  /** A frame left for a client, `bytes` long on the socket (compressed under zlib-stream). */
+  frameSent(kind: SentFrameKind, bytes: number): void;
+  /** A session reached READY. */
+  sessionReady(session: GatewaySession): void;
+  /** A session was RESUMED on this server (from its own registry or from the shared store). */
+  sessionResumed(session: GatewaySession): void;
+  /** A RESUME was answered with INVALID_SESSION. */
+  resumeRejected(): void;
+}
 
 /** Events of a {@link GatewayServer}. */
 export interface GatewayServerEvents {
@@ -52,6 +75,7 @@ export interface GatewayServerOptions
     | 'onHeartbeat'
     | 'onSessionEnd'
     | 'checkIdentify'
+    | 'onResumeRejected'
   > {
   /** TCP port for {@link GatewayServer.listen}; 0 picks a free one. Ignored with `server`. @defaultValue 0 */
   readonly port?: number;
@@ -192,6 +216,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #sharedConnectionOptions: Partial<GatewayConnectionOptions>;
   readonly #busFanOut: BusFanOut | undefined;
   readonly #presence: ServerPresence | undefined;
+  readonly #observers = new Set<GatewayServerObserver>();
   #closing: Promise<void> | undefined;
 
   /**
@@ -279,6 +304,19 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   address(): AddressInfo | undefined {
     const address = this.#http.address();
     return address !== null && typeof address === 'object' ? address : undefined;
+  }
+
+  /**
+   * Reports this server's socket-level facts to `observer` from now on.
+   *
+   * @param observer - what to tell.
+   * @returns a function that stops reporting to it.
+   */
+  observe(observer: GatewayServerObserver): () => void {
+    this.#observers.add(observer);
+    return () => {
+      this.#observers.delete(observer);
+    };
   }
 
   /** How many sockets are open. */
@@ -400,7 +438,9 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       socket.close(handshake.code, handshake.reason);
       return;
     }
-    const transport = socketTransport(socket, handshake.compress);
+    const observers = this.#observers;
+    for (const observer of observers) observer.connectionOpened();
+    const transport = socketTransport(socket, handshake.compress, observers);
     const presence = this.#presence;
     const shared = this.#sharedConnectionOptions;
     const onFrame = this.#options.onFrame;
@@ -432,13 +472,18 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       resumeGatewayUrl: this.#options.resumeGatewayUrl ?? this.#defaultResumeUrl(),
       transport,
       ...(this.#identifyLimiter === undefined ? {} : { identifyLimiter: this.#identifyLimiter }),
+      onResumeRejected: () => {
+        for (const observer of observers) observer.resumeRejected();
+      },
       onReady: (session, identify) => {
         this.fanOut.add(session);
+        for (const observer of observers) observer.sessionReady(session);
         presence?.ready(session, identify);
         this.#options.onReady?.(session, identify);
       },
       onResumed: (session) => {
         this.fanOut.add(session);
+        for (const observer of observers) observer.sessionResumed(session);
         presence?.resumed(session);
         this.#options.onResumed?.(session);
       },
@@ -475,6 +520,7 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   }
 
   #closed(socket: WebSocket, connection: GatewayConnection, code: number): void {
+    for (const observer of this.#observers) observer.connectionClosed(code);
     this.#links.get(socket)?.transport.dispose?.();
     this.#links.delete(socket);
     connection.peerClosed(code);
@@ -538,13 +584,29 @@ function checkQuery(
   return { ok: true, compress: compress === 'zlib-stream' };
 }
 
-/** A socket as a session sees it, optionally through one zlib-stream context. */
-function socketTransport(socket: WebSocket, compress: boolean): SocketTransport {
+/** A dispatch frame is `{"op":0,...`: every frame this server writes starts with its op. */
+function kindOf(text: string): SentFrameKind {
+  return text.startsWith('{"op":0,') ? 'dispatch' : 'control';
+}
+
+/**
+ * A socket as a session sees it, optionally through one zlib-stream context, reporting each
+ * frame to the server's observers.
+ */
+function socketTransport(
+  socket: WebSocket,
+  compress: boolean,
+  observers: ReadonlySet<GatewayServerObserver>,
+): SocketTransport {
   const corkForThisTick = tickCorker(socket);
   const sendText = (text: string): void => {
     if (socket.readyState !== WebSocket.OPEN) return;
     corkForThisTick();
     socket.send(text);
+    if (observers.size === 0) return;
+    const kind = kindOf(text);
+    const bytes = Buffer.byteLength(text);
+    for (const observer of observers) observer.frameSent(kind, bytes);
   };
   if (!compress)
     return {
@@ -552,13 +614,20 @@ function socketTransport(socket: WebSocket, compress: boolean): SocketTransport 
       close: (code, reason) => socket.close(code, reason),
       bufferedBytes: () => socket.bufferedAmount,
     };
+  /** The kinds of the frames pushed and not yet compressed: the deflater keeps push order. */
+  const pendingKinds: SentFrameKind[] = [];
   const deflater = new ZlibStreamDeflater((bytes) => {
+    const kind = pendingKinds.shift() ?? 'control';
     if (socket.readyState !== WebSocket.OPEN) return;
     corkForThisTick();
     socket.send(bytes, { binary: true });
+    for (const observer of observers) observer.frameSent(kind, bytes.length);
   });
   return {
-    send: (text) => deflater.push(text),
+    send: (text) => {
+      pendingKinds.push(kindOf(text));
+      deflater.push(text);
+    },
     close: (code, reason) => deflater.whenIdle(() => socket.close(code, reason)),
     bufferedBytes: () => socket.bufferedAmount + deflater.pendingBytes,
     dispose: () => deflater.close(),

@@ -34,8 +34,10 @@ export {
   DEFAULT_GATEWAY_SERVER_OPTIONS,
   GatewayServer,
   type GatewayServerEvents,
+  type GatewayServerObserver,
   type GatewayServerOptions,
   SERVER_SHUTDOWN_CLOSE_CODE,
+  type SentFrameKind,
 } from './gateway-server.js';
 export {
   DEFAULT_SEND_QUEUE_LIMITS,

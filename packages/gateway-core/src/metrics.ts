@@ -16,12 +16,13 @@
  * createServer(metricsHandler(metrics)).listen(9464);
  * ```
  */
+
+export type { SentFrameKind } from './gateway-server.js';
 export {
   DEFAULT_GATEWAY_METRICS_OPTIONS,
   GatewayMetrics,
   type GatewayMetricsOptions,
 } from './metrics/gateway-metrics.js';
-export type { SentFrameKind } from './metrics/metric-set.js';
 export {
   DEFAULT_METRICS_HANDLER_OPTIONS,
   type MetricsHandlerOptions,

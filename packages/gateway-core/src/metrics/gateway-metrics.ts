@@ -2,7 +2,7 @@ import type { GatewayIdentifyData, GatewayPresenceUpdateDispatchData } from 'dis
 import { Registry } from 'prom-client';
 import type { EventBus } from '../bus/event-bus.js';
 import type { GatewayConnectionOptions } from '../gateway-connection.js';
-import type { GatewayServer } from '../gateway-server.js';
+import type { GatewayServer, SentFrameKind } from '../gateway-server.js';
 import type { GatewaySession } from '../gateway-session.js';
 import type { PresenceTracker } from '../presence/presence-tracker.js';
 import {
@@ -10,7 +10,6 @@ import {
   type BusCounterField,
   createMetricSet,
   type GatewayMetricSet,
-  type SentFrameKind,
 } from './metric-set.js';
 
 /** Options for {@link GatewayMetrics}. */
@@ -72,7 +71,7 @@ export class GatewayMetrics {
   /** The registry the metrics live in (the one passed as an option, or a dedicated one). */
   readonly registry: Registry;
   readonly #set: GatewayMetricSet;
-  readonly #servers = new Set<GatewayServer>();
+  readonly #servers = new Map<GatewayServer, () => void>();
   /** Each watched session's `droppedLowPriority` as last counted. */
   readonly #sessions = new Map<GatewaySession, number>();
   #sweepAt = MIN_SWEEP_SIZE;
@@ -135,25 +134,45 @@ export class GatewayMetrics {
   }
 
   /**
-   * Reports a server's open connections (`connections_open`) and live sessions (`sessions`)
-   * at every scrape, summed over every observed server. Idempotent.
+   * Observes a server: its open connections (`connections_open`) and live sessions
+   * (`sessions`) at every scrape, summed over every observed server, and as they happen the
+   * connections it accepts and closes (`connections_opened_total`,
+   * `connections_closed_total{code}`), the frames and bytes it sends (`frames_sent_total`,
+   * `sent_bytes_total`), READY and RESUME outcomes (`sessions_started_total`,
+   * `resumes_total{result}`) and send-queue drops. Idempotent. A server observed here needs no
+   * {@link instrument}.
    *
    * @param server - the server.
    * @returns a function that stops observing it.
    */
   observeServer(server: GatewayServer): () => void {
-    this.#servers.add(server);
-    return () => {
+    const observed = this.#servers.get(server);
+    if (observed !== undefined) return observed;
+    const stopObserving = server.observe({
+      connectionOpened: () => this.recordConnectionOpened(),
+      connectionClosed: (code) => this.recordConnectionClosed(code),
+      frameSent: (kind, bytes) => this.recordFrameSent(kind, bytes),
+      sessionReady: (session) => this.recordReady(session),
+      sessionResumed: (session) => this.recordResumed(session),
+      resumeRejected: () => this.recordResumeRejected(),
+    });
+    const stop = (): void => {
+      if (this.#servers.get(server) !== stop) return;
+      stopObserving();
       this.#servers.delete(server);
     };
+    this.#servers.set(server, stop);
+    return stop;
   }
 
   /**
    * Wraps `onReady` and `onResumed` so every session that reaches READY or RESUMED is counted
    * (`sessions_started_total`, `resumes_total{result="ok"}`) and its skipped low-priority
    * dispatches feed `send_queue_drops_total`. The caller's hooks still run, after the count.
+   * For connections run without a {@link GatewayServer}; an observed server counts these itself
+   * (instrumenting its options too would count every session twice).
    *
-   * @param options - `GatewayServerOptions` (or `GatewayConnectionOptions`).
+   * @param options - `GatewayConnectionOptions` (or server options of an unobserved server).
    * @returns a copy of `options` with the two hooks wrapped.
    * @example
    * ```ts
@@ -296,7 +315,7 @@ export class GatewayMetrics {
 
   #sum(of: (server: GatewayServer) => number): number {
     let total = 0;
-    for (const server of this.#servers) total += of(server);
+    for (const server of this.#servers.keys()) total += of(server);
     return total;
   }
 }

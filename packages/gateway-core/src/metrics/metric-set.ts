@@ -1,9 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
-/** What a frame sent to a client was: a numbered DISPATCH (op 0) or anything else. */
-export type SentFrameKind = 'dispatch' | 'control';
-
 /** Every metric of a {@link GatewayMetrics}, registered on one registry under one prefix. */
 export interface GatewayMetricSet {
   readonly connectionsOpen: Gauge;

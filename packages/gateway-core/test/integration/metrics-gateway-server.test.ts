@@ -31,17 +31,20 @@ function sample(text: string, series: string): number | undefined {
 }
 
 async function startGateway(metrics: GatewayMetrics): Promise<{ url: string; stop: () => void }> {
-  const server = new GatewayServer(
-    metrics.instrument({
-      authenticate: async (token: string): Promise<AuthenticatedUser | null> =>
-        token === TOKEN ? { user: USER } : null,
-      guildIds: () => ['1000'],
-    }),
-  );
+  const server = new GatewayServer({
+    authenticate: async (token: string): Promise<AuthenticatedUser | null> =>
+      token === TOKEN ? { user: USER } : null,
+    guildIds: () => ['1000'],
+  });
   open.servers.push(server);
   const stop = metrics.observeServer(server);
   const { port } = await server.listen();
   return { url: `ws://127.0.0.1:${port}/?v=10&encoding=json`, stop };
+}
+
+/** The bytes of every message the clients received. */
+function sentBytes(clients: readonly RawClient[]): number {
+  return clients.reduce((total, client) => total + client.receivedBytes, 0);
 }
 
 function connect(url: string): RawClient {
@@ -91,6 +94,36 @@ describe('GatewayMetrics on a real GatewayServer', () => {
     expect(sample(text, `${P}resumes_total{result="ok"}`)).toBe(1);
     expect(sample(text, `${P}sessions_started_total`)).toBe(1);
     expect(sample(text, `${P}connections_open`)).toBe(1);
+    expect(sample(text, `${P}connections_opened_total`)).toBe(2);
+    expect(sample(text, `${P}connections_closed_total{code="1006"}`)).toBe(1);
+    // HELLO ×2 and READY, RESUMED: bytes as JSON text on the socket.
+    expect(sample(text, `${P}frames_sent_total{kind="control"}`)).toBe(2);
+    expect(sample(text, `${P}frames_sent_total{kind="dispatch"}`)).toBe(2);
+    expect(sample(text, `${P}sent_bytes_total`)).toBe(sentBytes([first, second]));
+
+    const third = connect(url);
+    await third.next();
+    third.send(resume('no-such-session', 1));
+    expect(await third.next()).toMatchObject({ op: 9, d: false });
+    third.socket.close(4000);
+    await vi.waitFor(async () =>
+      expect(sample(await scrape(), `${P}connections_closed_total{code="4000"}`)).toBe(1),
+    );
+    expect(sample(await scrape(), `${P}resumes_total{result="invalid"}`)).toBe(1);
+  });
+
+  it('counts zlib-stream frames by kind with their compressed size', async () => {
+    const metrics = new GatewayMetrics();
+    const { url } = await startGateway(metrics);
+    const client = new RawClient(`${url}&compress=zlib-stream`, { compressed: true });
+    open.clients.push(client);
+    expect((await client.next()).op).toBe(10);
+    client.send(identify());
+    expect(await client.next()).toMatchObject({ t: 'READY' });
+    const text = await metrics.metrics();
+    expect(sample(text, `${P}frames_sent_total{kind="control"}`)).toBe(1);
+    expect(sample(text, `${P}frames_sent_total{kind="dispatch"}`)).toBe(1);
+    expect(sample(text, `${P}sent_bytes_total`)).toBe(client.receivedBytes);
   });
 
   it('sums connections over every observed server and forgets an unobserved one', async () => {

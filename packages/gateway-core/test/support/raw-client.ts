@@ -16,6 +16,8 @@ export interface Frame {
 export class RawClient {
   readonly socket: WebSocket;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Bytes of every message received, as they came off the socket. */
+  receivedBytes = 0;
   /** Every compressed message's last four bytes, hex. */
   readonly compressedTails: string[] = [];
   readonly #frames: Frame[] = [];
@@ -32,6 +34,7 @@ export class RawClient {
       this.#inflate = inflate;
     }
     this.socket.on('message', (data: Buffer, isBinary) => {
+      this.receivedBytes += data.length;
       if (this.#inflate !== undefined && isBinary) this.#inflateMessage(this.#inflate, data);
       else this.#deliver(JSON.parse(String(data)) as Frame);
     });
