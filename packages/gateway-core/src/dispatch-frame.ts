@@ -45,6 +45,15 @@ function serialize(value: unknown, what: string): string {
   return json;
 }
 
+function checkSeq(seq: number): void {
+  if (!Number.isSafeInteger(seq) || seq < 0) {
+    throw new GatewayError(
+      GatewayErrorCode.InvalidSequence,
+      `seq must be a non-negative safe integer, got ${String(seq)}`,
+    );
+  }
+}
+
 /**
  * One dispatch (op 0) serialized once for any number of sessions. The frame text is split
  * around the sequence, `{"op":0,"t":<t>,"s":` + seq + `,"d":<d>}`, so each session's frame
@@ -70,6 +79,8 @@ export class PreparedDispatch {
   readonly #prefix: string;
   readonly #suffix: string;
   readonly #variants = new Map<string, PreparedDispatch>();
+  #prefixBytes: Uint8Array | undefined;
+  #suffixBytes: Uint8Array | undefined;
 
   /**
    * @param t - the event name.
@@ -100,13 +111,39 @@ export class PreparedDispatch {
    * integer.
    */
   frame(seq: number): string {
-    if (!Number.isSafeInteger(seq) || seq < 0) {
-      throw new GatewayError(
-        GatewayErrorCode.InvalidSequence,
-        `seq must be a non-negative safe integer, got ${String(seq)}`,
-      );
-    }
+    checkSeq(seq);
     return this.#prefix + seq + this.#suffix;
+  }
+
+  /**
+   * The frame for one session as UTF-8 bytes, ready for a socket: the same bytes as
+   * `Buffer.from(frame(seq))`, built by copying the payload's bytes (encoded once) around the
+   * sequence's digits instead of encoding the whole text per session.
+   *
+   * @param seq - the session's sequence number for this dispatch.
+   * @returns a new buffer the caller owns.
+   * @throws GatewayError `GK_GATEWAY_INVALID_SEQUENCE` when `seq` is not a non-negative safe
+   * integer.
+   */
+  frameBytes(seq: number): Buffer {
+    checkSeq(seq);
+    this.#prefixBytes ??= Buffer.from(this.#prefix, 'utf8');
+    this.#suffixBytes ??= Buffer.from(this.#suffix, 'utf8');
+    const prefix = this.#prefixBytes;
+    const suffix = this.#suffixBytes;
+    let digits = 1;
+    for (let rest = seq; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    const bytes = Buffer.allocUnsafe(prefix.length + digits + suffix.length);
+    bytes.set(prefix, 0);
+    let at = prefix.length + digits;
+    let rest = seq;
+    do {
+      at -= 1;
+      bytes[at] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+    bytes.set(suffix, prefix.length + digits);
+    return bytes;
   }
 
   /**

@@ -229,10 +229,12 @@ export class GatewayConnection {
       this.#heartbeatIntervalMs *
       (options.heartbeatGrace ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatGrace);
     const { transport } = options;
+    const sendDispatch = transport.sendDispatch?.bind(transport);
     this.#sessionTransport = {
       send: (text) => transport.send(text),
       close: (code, reason) => this.#close(code, reason),
       bufferedBytes: () => transport.bufferedBytes?.() ?? 0,
+      ...(sendDispatch === undefined ? {} : { sendDispatch }),
     };
   }
 

@@ -611,6 +611,13 @@ function socketTransport(
   if (!compress)
     return {
       send: sendText,
+      sendDispatch: (prepared, seq) => {
+        if (socket.readyState !== WebSocket.OPEN) return;
+        corkForThisTick();
+        const bytes = prepared.frameBytes(seq);
+        socket.send(bytes, { binary: false });
+        for (const observer of observers) observer.frameSent('dispatch', bytes.length);
+      },
       close: (code, reason) => socket.close(code, reason),
       bufferedBytes: () => socket.bufferedAmount,
     };

@@ -53,6 +53,12 @@ export const DEFAULT_SEND_QUEUE_LIMITS: SendQueueLimits = {
 export interface SessionTransport {
   /** Sends one text frame. */
   send(text: string): void;
+  /**
+   * Sends one dispatch frame; when present, sessions call it instead of
+   * `send(prepared.frame(seq))`, so a socket can take the frame's bytes
+   * ({@link PreparedDispatch.frameBytes}) without encoding its text.
+   */
+  sendDispatch?(prepared: PreparedDispatch, seq: number): void;
   /** Closes the socket with a WebSocket close code. */
   close(code: number, reason: string): void;
   /**
@@ -235,7 +241,7 @@ export class GatewaySession {
     this.#released = seq;
     if (transport === undefined) return seq;
     this.#sent = seq;
-    transport.send(prepared.frame(seq));
+    sendDispatch(transport, prepared, seq);
     this.#checkOverflow(transport);
     return seq;
   }
@@ -258,7 +264,7 @@ export class GatewaySession {
       return;
     }
     // Sent straight from the released run: it may be longer than the replay buffer holds.
-    for (const prepared of durable) transport.send(prepared.frame(++this.#sent));
+    for (const prepared of durable) sendDispatch(transport, prepared, ++this.#sent);
     this.#checkOverflow(transport);
   }
 
@@ -310,7 +316,7 @@ export class GatewaySession {
     for (let next = this.#sent + 1, i = 0; next <= seq; next++, i++) {
       const prepared = pending[i];
       if (prepared === undefined) break;
-      transport.send(prepared.frame(next));
+      sendDispatch(transport, prepared, next);
       this.#sent = next;
     }
     this.#checkOverflow(transport);
@@ -322,6 +328,11 @@ export class GatewaySession {
       transport.close(SEND_QUEUE_OVERFLOW_CLOSE_CODE, 'send queue overflow: resume to catch up');
     }
   }
+}
+
+function sendDispatch(transport: SessionTransport, prepared: PreparedDispatch, seq: number): void {
+  if (transport.sendDispatch === undefined) transport.send(prepared.frame(seq));
+  else transport.sendDispatch(prepared, seq);
 }
 
 function checkLimits(limits: SendQueueLimits): SendQueueLimits {

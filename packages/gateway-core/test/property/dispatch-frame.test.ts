@@ -11,3 +11,13 @@ test.prop([fc.string({ minLength: 1 }), fc.jsonValue(), fc.nat({ max: Number.MAX
     expect(frame).toBe(JSON.stringify({ op: 0, t, s: seq, d }));
   },
 );
+
+test.prop([
+  fc.string({ unit: 'grapheme' }),
+  fc.jsonValue(),
+  fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+])('frameBytes(seq) is the UTF-8 encoding of frame(seq)', (t, d, seq) => {
+  fc.pre(t.length > 0);
+  const prepared = prepareDispatch(t, d);
+  expect(prepared.frameBytes(seq).equals(Buffer.from(prepared.frame(seq), 'utf8'))).toBe(true);
+});
