@@ -79,6 +79,7 @@ export class PreparedDispatch {
   readonly #prefix: string;
   readonly #suffix: string;
   readonly #variants = new Map<string, PreparedDispatch>();
+  #byteFrames = 0;
   #prefixBytes: Uint8Array | undefined;
   #suffixBytes: Uint8Array | undefined;
 
@@ -127,6 +128,10 @@ export class PreparedDispatch {
    */
   frameBytes(seq: number): Buffer {
     checkSeq(seq);
+    // A dispatch sent once (READY, a session's own events) is encoded directly: caching its
+    // bytes would only keep them alive in the replay buffer.
+    this.#byteFrames += 1;
+    if (this.#byteFrames === 1) return Buffer.from(this.frame(seq), 'utf8');
     this.#prefixBytes ??= Buffer.from(this.#prefix, 'utf8');
     this.#suffixBytes ??= Buffer.from(this.#suffix, 'utf8');
     const prefix = this.#prefixBytes;

@@ -56,8 +56,9 @@ export interface PassiveSessionOptions {
 /** Options for {@link GatewayFanOut}. */
 export interface GatewayFanOutOptions {
   /**
-   * Sessions served per slice: a delivery to more sessions serves the first slice at once
-   * and the rest on later macrotasks, in order, so one huge guild never stalls the event loop.
+   * Sessions served per slice: a delivery to more sessions is served slice by slice on later
+   * macrotasks, in order (the guild's deliveries waiting together share one pass), so one huge
+   * guild never stalls the event loop.
    * @defaultValue 2000
    */
   readonly sliceSize?: number;

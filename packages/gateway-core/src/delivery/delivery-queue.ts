@@ -10,8 +10,9 @@ export interface FanOutResult {
   /** Congested sessions that skipped it (low priority only). */
   readonly dropped: number;
   /**
-   * Sessions not visited yet: a large audience is served in slices, one per macrotask, so
-   * these get the dispatch in later slices (in order with the guild's other dispatches).
+   * Sessions not served yet: an audience larger than a slice (or one of a guild with a
+   * delivery under way) is served slice by slice on later macrotasks, in order with the
+   * guild's other dispatches.
    */
   readonly queued: number;
 }
@@ -35,7 +36,8 @@ export interface DeliveryQueueOptions {
 interface Job {
   readonly guildId: string | undefined;
   readonly segments: readonly DeliverySegment[];
-  readonly select: DeliverySelector;
+  /** One per dispatch merged into this job, in dispatch order: each session gets them all. */
+  readonly selects: DeliverySelector[];
   segment: number;
   iterator: Iterator<GatewaySession> | undefined;
   /** A session taken from the iterator when the slice's budget ran out: the next one served. */
@@ -52,12 +54,27 @@ interface Counts {
 const sizeOf = (segment: DeliverySegment): number =>
   'size' in segment ? segment.size : segment.length;
 
+function newJob(
+  guildId: string | undefined,
+  segments: readonly DeliverySegment[],
+  select: DeliverySelector,
+): Job {
+  return { guildId, segments, selects: [select], segment: 0, iterator: undefined, held: undefined };
+}
+
+/** Whether two deliveries go to the very same session groups (so they can share one pass). */
+function sameSegments(a: readonly DeliverySegment[], b: readonly DeliverySegment[]): boolean {
+  return a.length === b.length && a.every((segment, i) => segment === b[i]);
+}
+
 /**
  * Delivers dispatches to session sets in slices, so one huge guild never holds the event
- * loop for long: a delivery whose audience fits in one slice runs at once; a larger one runs
- * its first slice at once and the rest on later macrotasks. A guild's deliveries keep their
- * order: while one is unfinished, the next ones for that guild wait behind it. Deliveries
- * without a guild (to a user, a session) never wait.
+ * loop for long: a delivery whose audience fits in one slice runs at once; a larger one is
+ * served slice by slice on later macrotasks. A guild's deliveries keep their order: while one
+ * is unfinished, the next ones for that guild wait behind it. Waiting deliveries to the very
+ * same sessions (a chat burst in one guild) share one pass, so each session gets all of them
+ * in one slice and its socket one write. Deliveries without a guild (to a user, a session)
+ * never wait.
  */
 export class DeliveryQueue {
   readonly #sliceSize: number;
@@ -93,29 +110,30 @@ export class DeliveryQueue {
     segments: readonly DeliverySegment[],
     select: DeliverySelector,
   ): FanOutResult {
-    const job: Job = {
-      guildId,
-      segments,
-      select,
-      segment: 0,
-      iterator: undefined,
-      held: undefined,
-    };
-    const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
+    let total = 0;
+    for (const segment of segments) total += sizeOf(segment);
     const waits = guildId !== undefined && this.#queuedByGuild.has(guildId);
-    const done = !waits && this.#run(job, this.#sliceSize, counts);
-    let queued = 0;
-    if (!done) {
-      this.#enqueue(job);
-      for (const segment of segments) queued += sizeOf(segment);
-      queued = Math.max(0, queued - counts.visited);
+    if (!waits && total <= this.#sliceSize) {
+      const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
+      this.#run(newJob(guildId, segments, select), Number.POSITIVE_INFINITY, counts);
+      return {
+        delivered: counts.delivered,
+        filtered: counts.filtered,
+        dropped: counts.dropped,
+        queued: 0,
+      };
     }
-    return {
-      delivered: counts.delivered,
-      filtered: counts.filtered,
-      dropped: counts.dropped,
-      queued,
-    };
+    const tail = this.#jobs.at(-1);
+    if (
+      tail !== undefined &&
+      tail.guildId === guildId &&
+      tail.segment === 0 &&
+      tail.iterator === undefined &&
+      sameSegments(tail.segments, segments)
+    )
+      tail.selects.push(select);
+    else this.#enqueue(newJob(guildId, segments, select));
+    return { delivered: 0, filtered: 0, dropped: 0, queued: total };
   }
 
   /** @returns a promise that resolves once no delivery waits for a slice. */
@@ -177,7 +195,7 @@ export class DeliveryQueue {
         }
         job.held = undefined;
         counts.visited += 1;
-        this.#serve(job.select, session, counts);
+        this.#serve(job.selects, session, counts);
       }
       job.segment += 1;
       job.iterator = undefined;
@@ -185,14 +203,16 @@ export class DeliveryQueue {
     return true;
   }
 
-  #serve(select: DeliverySelector, session: GatewaySession, counts: Counts): void {
+  #serve(selects: readonly DeliverySelector[], session: GatewaySession, counts: Counts): void {
     if (session.ended) {
       this.#onEnded(session);
       return;
     }
-    const frame = select(session);
-    if (frame === undefined) counts.filtered += 1;
-    else if (session.dispatch(frame) === undefined) counts.dropped += 1;
-    else counts.delivered += 1;
+    for (const select of selects) {
+      const frame = select(session);
+      if (frame === undefined) counts.filtered += 1;
+      else if (session.dispatch(frame) === undefined) counts.dropped += 1;
+      else counts.delivered += 1;
+    }
   }
 }

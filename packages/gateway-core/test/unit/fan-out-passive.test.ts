@@ -53,7 +53,7 @@ const message = (id: string, channelId: string, extra: Record<string, unknown> =
 });
 
 describe('GatewayFanOut: sliced delivery', () => {
-  it('serves the first slice at once and the rest on later macrotasks, keeping the guild’s order', async () => {
+  it('serves a delivery larger than a slice on later macrotasks, a burst in one pass, in order', async () => {
     const slices: (() => void)[] = [];
     const { fanOut, members } = guildOf(10, {
       sliceSize: 4,
@@ -61,16 +61,12 @@ describe('GatewayFanOut: sliced delivery', () => {
     });
 
     expect(fanOut.deliverToGuild(GUILD, message('1', '9'))).toEqual({
-      delivered: 4,
+      delivered: 0,
       filtered: 0,
       dropped: 0,
-      queued: 6,
-    });
-    // The guild's next dispatch waits behind the unfinished one, even though it is small.
-    expect(fanOut.deliverToGuild(GUILD, message('2', '9'))).toMatchObject({
-      delivered: 0,
       queued: 10,
     });
+    expect(fanOut.deliverToGuild(GUILD, message('2', '9'))).toMatchObject({ queued: 10 });
     // A DM does not wait.
     expect(fanOut.dispatchToUser(members[9]?.userId ?? '', { t: 'USER_UPDATE', d: {} })).toEqual({
       delivered: 1,
@@ -79,22 +75,44 @@ describe('GatewayFanOut: sliced delivery', () => {
       queued: 0,
     });
     expect(members.map(({ transport }) => events(transport).length)).toEqual([
-      1, 1, 1, 1, 0, 0, 0, 0, 0, 1,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
     ]);
 
+    slices.shift()?.();
+    // The first 4 sessions got both messages in the same slice.
+    expect(members.map(({ transport }) => events(transport).length)).toEqual([
+      2, 2, 2, 2, 0, 0, 0, 0, 0, 1,
+    ]);
     const idle = fanOut.whenIdle();
-    let slicesRun = 0;
+    let slicesRun = 1;
     while (slices.length > 0) {
       slices.shift()?.();
       slicesRun += 1;
     }
     await idle;
-    expect(slicesRun).toBe(4); // 6 + 10 sessions left, 4 per slice
+    expect(slicesRun).toBe(3);
     for (const { transport } of members.slice(0, 9)) {
       const ids = transport.frames.map((frame) => (frame.d as { id: string }).id);
       expect(ids).toEqual(['1', '2']);
       expect(transport.dispatchSeqs()).toEqual([1, 2]);
     }
+  });
+
+  it('a guild’s small delivery waits behind its unfinished large one', () => {
+    const slices: (() => void)[] = [];
+    const fanOut = new GatewayFanOut({ sliceSize: 2, scheduleSlice: (run) => slices.push(run) });
+    const members = [0, 1, 2].map((n) => member(n));
+    for (const { session } of members) fanOut.add(session);
+    fanOut.deliverToGuild(GUILD, message('1', '9'));
+    const late = member(3);
+    fanOut.add(late.session);
+    // Another audience (the user's own sessions), same guild: it must not overtake.
+    expect(fanOut.dispatchToUser(members[0]?.userId ?? '', message('2', '9'), GUILD)).toMatchObject(
+      { delivered: 0, queued: 1 },
+    );
+    while (slices.length > 0) slices.shift()?.();
+    const ids = members[0]?.transport.frames.map((frame) => (frame.d as { id: string }).id);
+    expect(ids).toEqual(['1', '2']);
   });
 
   it('rejects a slice size that is not a positive integer', () => {
