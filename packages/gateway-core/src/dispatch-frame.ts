@@ -45,6 +45,12 @@ function serialize(value: unknown, what: string): string {
   return json;
 }
 
+function digitCount(seq: number): number {
+  let digits = 1;
+  for (let rest = seq; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+  return digits;
+}
+
 function checkSeq(seq: number): void {
   if (!Number.isSafeInteger(seq) || seq < 0) {
     throw new GatewayError(
@@ -79,9 +85,8 @@ export class PreparedDispatch {
   readonly #prefix: string;
   readonly #suffix: string;
   readonly #variants = new Map<string, PreparedDispatch>();
-  #byteFrames = 0;
-  #prefixBytes: Uint8Array | undefined;
-  #suffixBytes: Uint8Array | undefined;
+  #byteWrites = 0;
+  #encoded: { readonly prefix: Uint8Array; readonly suffix: Uint8Array } | undefined;
 
   /**
    * @param t - the event name.
@@ -117,38 +122,69 @@ export class PreparedDispatch {
   }
 
   /**
-   * The frame for one session as UTF-8 bytes, ready for a socket: the same bytes as
-   * `Buffer.from(frame(seq))`, built by copying the payload's bytes (encoded once) around the
-   * sequence's digits instead of encoding the whole text per session.
+   * The length of {@link frame}`(seq)` in UTF-8 bytes.
    *
    * @param seq - the session's sequence number for this dispatch.
-   * @returns a new buffer the caller owns.
+   * @returns the byte length {@link writeFrame} writes.
    * @throws GatewayError `GK_GATEWAY_INVALID_SEQUENCE` when `seq` is not a non-negative safe
    * integer.
    */
-  frameBytes(seq: number): Buffer {
+  frameByteLength(seq: number): number {
     checkSeq(seq);
-    // A dispatch sent once (READY, a session's own events) is encoded directly: caching its
-    // bytes would only keep them alive in the replay buffer.
-    this.#byteFrames += 1;
-    if (this.#byteFrames === 1) return Buffer.from(this.frame(seq), 'utf8');
-    this.#prefixBytes ??= Buffer.from(this.#prefix, 'utf8');
-    this.#suffixBytes ??= Buffer.from(this.#suffix, 'utf8');
-    const prefix = this.#prefixBytes;
-    const suffix = this.#suffixBytes;
-    let digits = 1;
-    for (let rest = seq; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
-    const bytes = Buffer.allocUnsafe(prefix.length + digits + suffix.length);
-    bytes.set(prefix, 0);
-    let at = prefix.length + digits;
+    const digits = digitCount(seq);
+    const bytes = this.#bytes();
+    if (bytes === undefined)
+      return Buffer.byteLength(this.#prefix) + digits + Buffer.byteLength(this.#suffix);
+    return bytes.prefix.length + digits + bytes.suffix.length;
+  }
+
+  /**
+   * Writes {@link frame}`(seq)` as UTF-8 into `target` at `offset`: once the dispatch has been
+   * written a second time (a fan-out), by copying its payload's bytes, encoded once, around
+   * the sequence's digits, instead of encoding the text per session.
+   *
+   * @param seq - the session's sequence number for this dispatch.
+   * @param target - where to write; needs {@link frameByteLength}`(seq)` bytes from `offset`.
+   * @param offset - where the frame starts in `target`.
+   * @returns the offset after the frame.
+   * @throws GatewayError `GK_GATEWAY_INVALID_SEQUENCE` when `seq` is not a non-negative safe
+   * integer.
+   */
+  writeFrame(seq: number, target: Buffer, offset: number): number {
+    checkSeq(seq);
+    const digits = digitCount(seq);
+    const bytes = this.#bytes();
+    let at: number;
+    if (bytes === undefined) at = offset + target.write(this.#prefix, offset, 'utf8');
+    else {
+      target.set(bytes.prefix, offset);
+      at = offset + bytes.prefix.length;
+    }
     let rest = seq;
-    do {
-      at -= 1;
-      bytes[at] = 48 + (rest % 10);
+    for (let i = at + digits - 1; i >= at; i--) {
+      target[i] = 48 + (rest % 10);
       rest = Math.floor(rest / 10);
-    } while (rest > 0);
-    bytes.set(suffix, prefix.length + digits);
-    return bytes;
+    }
+    at += digits;
+    if (bytes === undefined) return at + target.write(this.#suffix, at, 'utf8');
+    target.set(bytes.suffix, at);
+    return at + bytes.suffix.length;
+  }
+
+  /**
+   * The encoded prefix and suffix, from the second frame written on: a dispatch written once
+   * (READY, a session's own events) is encoded in place, so no copy of its bytes stays alive
+   * in the replay buffer.
+   */
+  #bytes(): { readonly prefix: Uint8Array; readonly suffix: Uint8Array } | undefined {
+    if (this.#encoded !== undefined) return this.#encoded;
+    this.#byteWrites += 1;
+    if (this.#byteWrites <= 2) return undefined;
+    this.#encoded = {
+      prefix: Buffer.from(this.#prefix, 'utf8'),
+      suffix: Buffer.from(this.#suffix, 'utf8'),
+    };
+    return this.#encoded;
   }
 
   /**

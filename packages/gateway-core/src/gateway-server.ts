@@ -17,7 +17,7 @@ import type { GatewaySession, SessionTransport } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { GuildkitOpcodes, MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
-import { tickCorker } from './internal/tick-corker.js';
+import { TickFrameWriter } from './internal/tick-frame-writer.js';
 import type { PresenceStore } from './presence/presence-store.js';
 import type { PresenceTracker } from './presence/presence-tracker.js';
 import { ServerPresence } from './presence/server-presence.js';
@@ -590,53 +590,50 @@ function kindOf(text: string): SentFrameKind {
 }
 
 /**
- * A socket as a session sees it, optionally through one zlib-stream context, reporting each
- * frame to the server's observers.
+ * A socket as a session sees it, optionally through one zlib-stream context: every frame goes
+ * through the socket's {@link TickFrameWriter} (one write per socket per tick) and is reported
+ * to the server's observers.
  */
 function socketTransport(
   socket: WebSocket,
   compress: boolean,
   observers: ReadonlySet<GatewayServerObserver>,
 ): SocketTransport {
-  const corkForThisTick = tickCorker(socket);
-  const sendText = (text: string): void => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    corkForThisTick();
-    socket.send(text);
+  const writer = new TickFrameWriter(socket, (dispatch, bytes) => {
     if (observers.size === 0) return;
-    const kind = kindOf(text);
-    const bytes = Buffer.byteLength(text);
+    const kind: SentFrameKind = dispatch ? 'dispatch' : 'control';
     for (const observer of observers) observer.frameSent(kind, bytes);
+  });
+  const closeSocket = (code: number, reason: string): void => {
+    writer.flush();
+    socket.close(code, reason);
   };
   if (!compress)
     return {
-      send: sendText,
-      sendDispatch: (prepared, seq) => {
-        if (socket.readyState !== WebSocket.OPEN) return;
-        corkForThisTick();
-        const bytes = prepared.frameBytes(seq);
-        socket.send(bytes, { binary: false });
-        for (const observer of observers) observer.frameSent('dispatch', bytes.length);
-      },
-      close: (code, reason) => socket.close(code, reason),
-      bufferedBytes: () => socket.bufferedAmount,
+      send: (text) => writer.text(text),
+      sendDispatch: (prepared, seq) => writer.dispatch(prepared, seq),
+      close: closeSocket,
+      bufferedBytes: () => socket.bufferedAmount + writer.pendingBytes,
     };
   /** The kinds of the frames pushed and not yet compressed: the deflater keeps push order. */
   const pendingKinds: SentFrameKind[] = [];
-  const deflater = new ZlibStreamDeflater((bytes) => {
+  const compressedWriter = new TickFrameWriter(socket, (_dispatch, bytes) => {
     const kind = pendingKinds.shift() ?? 'control';
-    if (socket.readyState !== WebSocket.OPEN) return;
-    corkForThisTick();
-    socket.send(bytes, { binary: true });
-    for (const observer of observers) observer.frameSent(kind, bytes.length);
+    for (const observer of observers) observer.frameSent(kind, bytes);
   });
+  const deflater = new ZlibStreamDeflater((bytes) => compressedWriter.binary(bytes));
   return {
     send: (text) => {
       pendingKinds.push(kindOf(text));
       deflater.push(text);
     },
-    close: (code, reason) => deflater.whenIdle(() => socket.close(code, reason)),
-    bufferedBytes: () => socket.bufferedAmount + deflater.pendingBytes,
+    close: (code, reason) =>
+      deflater.whenIdle(() => {
+        compressedWriter.flush();
+        socket.close(code, reason);
+      }),
+    bufferedBytes: () =>
+      socket.bufferedAmount + deflater.pendingBytes + compressedWriter.pendingBytes,
     dispose: () => deflater.close(),
   };
 }

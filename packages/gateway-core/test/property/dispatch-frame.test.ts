@@ -13,11 +13,24 @@ test.prop([fc.string({ minLength: 1 }), fc.jsonValue(), fc.nat({ max: Number.MAX
 );
 
 test.prop([
-  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'grapheme', minLength: 1 }),
   fc.jsonValue(),
-  fc.nat({ max: Number.MAX_SAFE_INTEGER }),
-])('frameBytes(seq) is the UTF-8 encoding of frame(seq)', (t, d, seq) => {
-  fc.pre(t.length > 0);
-  const prepared = prepareDispatch(t, d);
-  expect(prepared.frameBytes(seq).equals(Buffer.from(prepared.frame(seq), 'utf8'))).toBe(true);
-});
+  fc.array(fc.nat({ max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 4 }),
+  fc.nat({ max: 8 }),
+])(
+  'writeFrame(seq) writes the UTF-8 of frame(seq), frameByteLength(seq) bytes, at any offset, whether its bytes are cached yet or not',
+  (t, d, seqs, offset) => {
+    const prepared = prepareDispatch(t, d);
+    for (const seq of seqs) {
+      const expected = Buffer.from(prepared.frame(seq), 'utf8');
+      const length = prepared.frameByteLength(seq);
+      expect(length).toBe(expected.length);
+      const target = Buffer.alloc(offset + length + 3, 0xee);
+      expect(prepared.writeFrame(seq, target, offset)).toBe(offset + length);
+      expect(target.subarray(offset, offset + length).equals(expected)).toBe(true);
+      expect([...target.subarray(0, offset), ...target.subarray(offset + length)]).toEqual(
+        new Array(offset + 3).fill(0xee),
+      );
+    }
+  },
+);
