@@ -45,10 +45,14 @@ export const DEFAULT_FRAME_RATE_LIMITER_OPTIONS = {
  * ```
  */
 export class FrameRateLimiter {
-  readonly #times: Float64Array;
+  readonly #limit: number;
   readonly #windowMs: number;
+  /**
+   * When the last `limit` frames arrived: grows as frames come (an idle connection holds a
+   * handful), then a ring whose oldest entry is at `#next`.
+   */
+  readonly #times: number[] = [];
   #next = 0;
-  #count = 0;
 
   /**
    * @param options - the budget.
@@ -70,7 +74,7 @@ export class FrameRateLimiter {
         `windowMs must be a positive finite number, got ${String(windowMs)}`,
       );
     }
-    this.#times = new Float64Array(limit);
+    this.#limit = limit;
     this.#windowMs = windowMs;
   }
 
@@ -84,13 +88,13 @@ export class FrameRateLimiter {
    */
   tryAcquire(now: number): boolean {
     const times = this.#times;
-    if (this.#count < times.length) {
-      this.#count++;
-    } else if (now - times[this.#next]! < this.#windowMs) {
-      return false;
+    if (times.length < this.#limit) {
+      times.push(now);
+      return true;
     }
+    if (now - (times[this.#next] as number) < this.#windowMs) return false;
     times[this.#next] = now;
-    this.#next = this.#next + 1 === times.length ? 0 : this.#next + 1;
+    this.#next = this.#next + 1 === this.#limit ? 0 : this.#next + 1;
     return true;
   }
 }

@@ -9,7 +9,7 @@ import {
   type GatewayRequestGuildMembersData,
   type GatewayResumeData,
 } from 'discord-api-types/v10';
-import { prepareDispatch } from './dispatch-frame.js';
+import { type PreparedDispatch, prepareDispatch } from './dispatch-frame.js';
 import { FrameRateLimiter, type FrameRateLimiterOptions } from './frame-rate-limiter.js';
 import {
   GatewaySession,
@@ -100,8 +100,15 @@ export interface GatewayConnectionOptions {
    * @defaultValue ignore
    */
   readonly onError?: (error: unknown) => void;
-  /** Receives frames of a ready session other than HEARTBEAT, IDENTIFY and RESUME. */
-  readonly onFrame?: (session: GatewaySession, frame: InboundFrame) => void;
+  /**
+   * Receives frames of a ready session other than HEARTBEAT, IDENTIFY and RESUME, with the
+   * connection they came on (to close it on a fault).
+   */
+  readonly onFrame?: (
+    session: GatewaySession,
+    frame: InboundFrame,
+    connection: GatewayConnection,
+  ) => void;
   /** HELLO's `heartbeat_interval`. @defaultValue 41250 */
   readonly heartbeatIntervalMs?: number;
   /**
@@ -163,6 +170,37 @@ export interface GuildLoadContext {
    * `large`, and its `members` should hold only those online.
    */
   readonly largeThreshold: number;
+}
+
+/**
+ * What a connection's session writes through: the socket's transport, except that closing
+ * goes through the connection (so an overflow close also releases the session).
+ */
+class ConnectionTransport implements SessionTransport {
+  readonly #connection: GatewayConnection;
+  readonly #transport: SessionTransport;
+
+  constructor(connection: GatewayConnection, transport: SessionTransport) {
+    this.#connection = connection;
+    this.#transport = transport;
+  }
+
+  send(text: string): void {
+    this.#transport.send(text);
+  }
+
+  sendDispatch(prepared: PreparedDispatch, seq: number): void {
+    if (this.#transport.sendDispatch === undefined) this.#transport.send(prepared.frame(seq));
+    else this.#transport.sendDispatch(prepared, seq);
+  }
+
+  close(code: number, reason: string): void {
+    this.#connection.close(code, reason);
+  }
+
+  bufferedBytes(): number {
+    return this.#transport.bufferedBytes?.() ?? 0;
+  }
 }
 
 /** Server close codes after which Discord says the client must not resume. */
@@ -228,14 +266,7 @@ export class GatewayConnection {
     this.#zombieAfterMs =
       this.#heartbeatIntervalMs *
       (options.heartbeatGrace ?? DEFAULT_GATEWAY_CONNECTION_OPTIONS.heartbeatGrace);
-    const { transport } = options;
-    const sendDispatch = transport.sendDispatch?.bind(transport);
-    this.#sessionTransport = {
-      send: (text) => transport.send(text),
-      close: (code, reason) => this.#close(code, reason),
-      bufferedBytes: () => transport.bufferedBytes?.() ?? 0,
-      ...(sendDispatch === undefined ? {} : { sendDispatch }),
-    };
+    this.#sessionTransport = new ConnectionTransport(this, options.transport);
   }
 
   /** The session once READY or RESUMED, else `undefined`. */
@@ -304,7 +335,7 @@ export class GatewayConnection {
       await this.#requestGuildMembers(members, this.#session, frame.d);
       return;
     }
-    this.#options.onFrame?.(this.#session, frame);
+    this.#options.onFrame?.(this.#session, frame, this);
   }
 
   /**

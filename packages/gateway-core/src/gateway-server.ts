@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, Scheduler } from '@guildkit/snowflake';
-import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayCloseCodes, type GatewayIdentifyData, GatewayOpcodes } from 'discord-api-types/v10';
 import { EventEmitter } from 'eventemitter3';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from './bus/event-bus.js';
@@ -13,11 +13,16 @@ import {
   GatewayConnection,
   type GatewayConnectionOptions,
 } from './gateway-connection.js';
-import type { GatewaySession, SessionTransport } from './gateway-session.js';
+import type { GatewaySession } from './gateway-session.js';
 import { IdentifyLimiter, type IdentifyLimiterOptions } from './identify-limiter.js';
 import { GuildkitOpcodes, MAX_INBOUND_FRAME_BYTES } from './inbound-frame.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './internal/system-time.js';
-import { TickFrameWriter } from './internal/tick-frame-writer.js';
+import type { FrameWritten } from './internal/tick-frame-writer.js';
+import {
+  CompressedWsTransport,
+  type SocketTransport,
+  WsTransport,
+} from './internal/ws-transport.js';
 import type { PresenceStore } from './presence/presence-store.js';
 import type { PresenceTracker } from './presence/presence-tracker.js';
 import { ServerPresence } from './presence/server-presence.js';
@@ -27,7 +32,6 @@ import { SharedSessions } from './scale/shared-sessions.js';
 import { StoreJournal } from './scale/store-journal.js';
 import { MemorySessionRegistry, type SessionRegistry } from './session-registry.js';
 import { TimerWheel } from './timer-wheel.js';
-import { ZlibStreamDeflater } from './zlib-stream-deflater.js';
 
 /** What kind of frame left for a client: `dispatch` for op 0, `control` for every other op. */
 export type SentFrameKind = 'dispatch' | 'control';
@@ -163,9 +167,21 @@ export const DEFAULT_GATEWAY_SERVER_OPTIONS = {
  */
 export const SERVER_SHUTDOWN_CLOSE_CODE = 1012;
 
-/** A socket's transport; `dispose` frees what it holds (a zlib context) once the socket closed. */
-interface SocketTransport extends SessionTransport {
-  dispose?(): void;
+/** The listeners of a socket, shared by every socket of a server (`this` is the socket). */
+interface SocketHandlers {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  close(this: WebSocket, code: number): void;
+  error(this: WebSocket, error: Error): void;
+}
+
+/**
+ * ws closes oversize frames (1009) and invalid UTF-8 (1007) itself; Discord's code is 4002.
+ * Installed as every socket's `close`, shared (it reads the socket from `this`).
+ */
+function closeWithGatewayCodes(this: WebSocket, code?: number, reason?: string | Buffer): void {
+  const gatewayReason = code === undefined ? undefined : WS_TO_GATEWAY_CLOSE.get(code);
+  if (gatewayReason === undefined) WebSocket.prototype.close.call(this, code, reason);
+  else WebSocket.prototype.close.call(this, GatewayCloseCodes.DecodeError, gatewayReason);
 }
 
 interface Link {
@@ -217,6 +233,9 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   readonly #busFanOut: BusFanOut | undefined;
   readonly #presence: ServerPresence | undefined;
   readonly #observers = new Set<GatewayServerObserver>();
+  readonly #frameWritten: FrameWritten;
+  readonly #socketHandlers: SocketHandlers;
+  #connectionBase: Omit<GatewayConnectionOptions, 'transport'> | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -252,6 +271,11 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
         : new ServerPresence(options.presence, this.fanOut, (error) =>
             this.#debug(`presence: ${String(error)}`),
           );
+    this.#frameWritten = (dispatch, bytes) => {
+      const kind: SentFrameKind = dispatch ? 'dispatch' : 'control';
+      for (const observer of this.#observers) observer.frameSent(kind, bytes);
+    };
+    this.#socketHandlers = this.#createSocketHandlers();
     this.#ownsHttp = options.server === undefined;
     this.#http =
       options.server ??
@@ -426,8 +450,8 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
   }
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
-    this.#patchClose(socket);
-    socket.on('error', (error) => this.#debug(`socket error: ${error.message}`));
+    socket.close = closeWithGatewayCodes;
+    socket.on('error', this.#socketHandlers.error);
     if (this.#closing !== undefined) {
       socket.close(SERVER_SHUTDOWN_CLOSE_CODE, 'server shutting down');
       return;
@@ -438,39 +462,57 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       socket.close(handshake.code, handshake.reason);
       return;
     }
-    const observers = this.#observers;
-    for (const observer of observers) observer.connectionOpened();
-    const transport = socketTransport(socket, handshake.compress, observers);
+    for (const observer of this.#observers) observer.connectionOpened();
+    const transport = handshake.compress
+      ? new CompressedWsTransport(socket, this.#frameWritten)
+      : new WsTransport(socket, this.#frameWritten);
+    this.#connectionBase ??= this.#createConnectionBase();
+    const options: GatewayConnectionOptions = Object.create(this.#connectionBase);
+    Object.defineProperty(options, 'transport', { value: transport });
+    const connection = new GatewayConnection(options);
+    this.#links.set(socket, { connection, transport });
+    socket.on('message', this.#socketHandlers.message);
+    socket.on('close', this.#socketHandlers.close);
+    connection.open();
+  }
+
+  /**
+   * What every connection of this server shares: all options but the transport, with hooks
+   * that take the session (or connection) as an argument instead of closing over it, so a
+   * connection costs one small object that inherits these (built once, at the first socket,
+   * when the resume URL is known).
+   */
+  #createConnectionBase(): Omit<GatewayConnectionOptions, 'transport'> {
     const presence = this.#presence;
     const shared = this.#sharedConnectionOptions;
-    const onFrame = this.#options.onFrame;
-    const connection: GatewayConnection = new GatewayConnection({
+    const observers = this.#observers;
+    const { onFrame, onReady, onResumed, onError } = this.#options;
+    return {
       ...this.#options,
       ...shared,
       ...(presence === undefined
         ? {}
         : {
-            checkIdentify: (identify) => presence.checkIdentify(identify),
-            onHeartbeat: (session) => {
+            checkIdentify: (identify: GatewayIdentifyData) => presence.checkIdentify(identify),
+            onHeartbeat: (session: GatewaySession) => {
               shared.onHeartbeat?.(session);
               presence.heartbeat(session);
             },
-            onSessionEnd: (session) => {
+            onSessionEnd: (session: GatewaySession) => {
               shared.onSessionEnd?.(session);
               presence.ended(session);
             },
           }),
-      onFrame: (session, frame) => {
+      onFrame: (session, frame, connection) => {
         if (frame.op === GuildkitOpcodes.LazyRequest)
           this.fanOut.activate(session, frame.d.guild_id);
-        const close = (code: number, reason: string): void => connection.close(code, reason);
-        if (presence?.frame(session, frame, close) !== true) onFrame?.(session, frame);
+        if (presence?.frame(session, frame, connection) !== true)
+          onFrame?.(session, frame, connection);
       },
       clock: this.#clock,
       wheel: this.#wheel,
       registry: this.#registry,
       resumeGatewayUrl: this.#options.resumeGatewayUrl ?? this.#defaultResumeUrl(),
-      transport,
       ...(this.#identifyLimiter === undefined ? {} : { identifyLimiter: this.#identifyLimiter }),
       onResumeRejected: () => {
         for (const observer of observers) observer.resumeRejected();
@@ -479,36 +521,40 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
         this.fanOut.add(session);
         for (const observer of observers) observer.sessionReady(session);
         presence?.ready(session, identify);
-        this.#options.onReady?.(session, identify);
+        onReady?.(session, identify);
       },
       onResumed: (session) => {
         this.fanOut.add(session);
         for (const observer of observers) observer.sessionResumed(session);
         presence?.resumed(session);
-        this.#options.onResumed?.(session);
+        onResumed?.(session);
       },
       onError: (error) => {
         this.#debug(`background work failed: ${String(error)}`);
-        this.#options.onError?.(error);
+        onError?.(error);
       },
-    });
-    this.#links.set(socket, { connection, transport });
-    socket.on('message', (data, isBinary) => this.#receive(connection, data, isBinary));
-    socket.on('close', (code) => this.#closed(socket, connection, code));
-    connection.open();
-  }
-
-  /** ws closes oversize frames (1009) and invalid UTF-8 (1007) itself; Discord's code is 4002. */
-  #patchClose(socket: WebSocket): void {
-    const close = socket.close.bind(socket);
-    socket.close = (code?: number, reason?: string | Buffer): void => {
-      const gatewayReason = code === undefined ? undefined : WS_TO_GATEWAY_CLOSE.get(code);
-      if (gatewayReason === undefined) close(code, reason);
-      else close(GatewayCloseCodes.DecodeError, gatewayReason);
     };
   }
 
-  #receive(connection: GatewayConnection, data: RawData, isBinary: boolean): void {
+  /** The socket listeners every socket shares; `this` is the socket. */
+  #createSocketHandlers(): SocketHandlers {
+    const server = this;
+    return {
+      message(this: WebSocket, data: RawData, isBinary: boolean): void {
+        server.#receive(this, data, isBinary);
+      },
+      close(this: WebSocket, code: number): void {
+        server.#closed(this, code);
+      },
+      error(this: WebSocket, error: Error): void {
+        server.#debug(`socket error: ${error.message}`);
+      },
+    };
+  }
+
+  #receive(socket: WebSocket, data: RawData, isBinary: boolean): void {
+    const connection = this.#links.get(socket)?.connection;
+    if (connection === undefined) return;
     const bytes = Array.isArray(data)
       ? Buffer.concat(data)
       : data instanceof ArrayBuffer
@@ -519,10 +565,13 @@ export class GatewayServer extends EventEmitter<GatewayServerEvents> {
       .catch((error: unknown) => this.#debug(`onFrame threw: ${String(error)}`));
   }
 
-  #closed(socket: WebSocket, connection: GatewayConnection, code: number): void {
+  #closed(socket: WebSocket, code: number): void {
     for (const observer of this.#observers) observer.connectionClosed(code);
-    this.#links.get(socket)?.transport.dispose?.();
+    const link = this.#links.get(socket);
+    if (link === undefined) return;
+    link.transport.dispose?.();
     this.#links.delete(socket);
+    const { connection } = link;
     connection.peerClosed(code);
     const session = connection.session;
     if (session === undefined) return;
@@ -582,58 +631,4 @@ function checkQuery(
       reason: 'compress may only be zlib-stream',
     };
   return { ok: true, compress: compress === 'zlib-stream' };
-}
-
-/** A dispatch frame is `{"op":0,...`: every frame this server writes starts with its op. */
-function kindOf(text: string): SentFrameKind {
-  return text.startsWith('{"op":0,') ? 'dispatch' : 'control';
-}
-
-/**
- * A socket as a session sees it, optionally through one zlib-stream context: every frame goes
- * through the socket's {@link TickFrameWriter} (one write per socket per tick) and is reported
- * to the server's observers.
- */
-function socketTransport(
-  socket: WebSocket,
-  compress: boolean,
-  observers: ReadonlySet<GatewayServerObserver>,
-): SocketTransport {
-  const writer = new TickFrameWriter(socket, (dispatch, bytes) => {
-    if (observers.size === 0) return;
-    const kind: SentFrameKind = dispatch ? 'dispatch' : 'control';
-    for (const observer of observers) observer.frameSent(kind, bytes);
-  });
-  const closeSocket = (code: number, reason: string): void => {
-    writer.flush();
-    socket.close(code, reason);
-  };
-  if (!compress)
-    return {
-      send: (text) => writer.text(text),
-      sendDispatch: (prepared, seq) => writer.dispatch(prepared, seq),
-      close: closeSocket,
-      bufferedBytes: () => socket.bufferedAmount + writer.pendingBytes,
-    };
-  /** The kinds of the frames pushed and not yet compressed: the deflater keeps push order. */
-  const pendingKinds: SentFrameKind[] = [];
-  const compressedWriter = new TickFrameWriter(socket, (_dispatch, bytes) => {
-    const kind = pendingKinds.shift() ?? 'control';
-    for (const observer of observers) observer.frameSent(kind, bytes);
-  });
-  const deflater = new ZlibStreamDeflater((bytes) => compressedWriter.binary(bytes));
-  return {
-    send: (text) => {
-      pendingKinds.push(kindOf(text));
-      deflater.push(text);
-    },
-    close: (code, reason) =>
-      deflater.whenIdle(() => {
-        compressedWriter.flush();
-        socket.close(code, reason);
-      }),
-    bufferedBytes: () =>
-      socket.bufferedAmount + deflater.pendingBytes + compressedWriter.pendingBytes,
-    dispose: () => deflater.close(),
-  };
 }

@@ -114,20 +114,20 @@ export class ServerPresence {
    *
    * @param session - the sender.
    * @param frame - any frame of a ready session.
-   * @param close - closes the sender's connection.
+   * @param connection - the sender's connection, closed with the fault's code.
    * @returns whether the frame was a PRESENCE_UPDATE (and so is handled).
    */
   frame(
     session: GatewaySession,
     frame: InboundFrame,
-    close: (code: number, reason: string) => void,
+    connection: { close(code: number, reason: string): void },
   ): boolean {
     if (frame.op !== GatewayOpcodes.PresenceUpdate) return false;
     const registered = this.#registering.get(session.id) ?? Promise.resolve();
     registered
       .then(() => this.#tracker.updateFromClient(session.id, frame.d))
       .then((result) => {
-        if (!result.ok) close(result.error.closeCode, result.error.message);
+        if (!result.ok) connection.close(result.error.closeCode, result.error.message);
       }, this.#onError);
     return true;
   }
