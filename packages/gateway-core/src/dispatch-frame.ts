@@ -45,6 +45,19 @@ function serialize(value: unknown, what: string): string {
   return json;
 }
 
+/** Each event name's frame prefix, built once: every READY shares one string, not a copy each. */
+const FRAME_PREFIXES = new Map<string, string>();
+/** Event names are few; past this many distinct names, prefixes are built per dispatch. */
+const MAX_CACHED_PREFIXES = 1024;
+
+function framePrefix(t: string): string {
+  const cached = FRAME_PREFIXES.get(t);
+  if (cached !== undefined) return cached;
+  const prefix = `{"op":0,"t":${serialize(t, 'the event name')},"s":`;
+  if (FRAME_PREFIXES.size < MAX_CACHED_PREFIXES) FRAME_PREFIXES.set(t, prefix);
+  return prefix;
+}
+
 function digitCount(seq: number): number {
   let digits = 1;
   for (let rest = seq; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
@@ -104,7 +117,7 @@ export class PreparedDispatch {
     }
     this.t = t;
     this.priority = priority;
-    this.#prefix = `{"op":0,"t":${serialize(t, 'the event name')},"s":`;
+    this.#prefix = framePrefix(t);
     this.#suffix = `,"d":${serialize(d, `the ${t} payload`)}}`;
   }
 

@@ -155,7 +155,8 @@ export class GatewayFanOut {
    */
   guildRelay: ((guildId: string, dispatch: FanOutDispatch) => void) | undefined;
   readonly #sessions = new Map<string, GatewaySession>();
-  readonly #byUser = new Map<string, Set<GatewaySession>>();
+  /** A user's one session, or a set once the user has several (most users have one). */
+  readonly #byUser = new Map<string, GatewaySession | Set<GatewaySession>>();
   readonly #byGuild = new Map<string, Set<GatewaySession>>();
   readonly #queue: DeliveryQueue;
   readonly #passive: Passive | undefined;
@@ -214,7 +215,7 @@ export class GatewayFanOut {
     if (previous === session) return;
     if (previous !== undefined) this.remove(previous);
     this.#sessions.set(session.id, session);
-    addTo(this.#byUser, session.user.id, session);
+    this.#addUserSession(session);
     for (const guildId of session.guildIds) addTo(this.#byGuild, guildId, session);
   }
 
@@ -228,7 +229,7 @@ export class GatewayFanOut {
     if (this.#sessions.get(session.id) !== session) return false;
     this.#sessions.delete(session.id);
     this.#passive?.active.forget(session);
-    removeFrom(this.#byUser, session.user.id, session);
+    this.#removeUserSession(session);
     for (const guildId of session.guildIds) removeFrom(this.#byGuild, guildId, session);
     return true;
   }
@@ -398,8 +399,8 @@ export class GatewayFanOut {
       guildId === undefined
         ? (session: GatewaySession): boolean => session.shard[0] === 0
         : (session: GatewaySession): boolean => onShard(session, guildId);
-    const sessions = this.#byUser.get(userId);
-    if (sessions === undefined) return NOTHING;
+    const sessions = this.#sessionsOfUser(userId);
+    if (sessions.length === 0) return NOTHING;
     return this.#queue.deliver(
       guildId,
       [sessions],
@@ -423,6 +424,32 @@ export class GatewayFanOut {
     return session.dispatch(variantFor(session, prepared));
   }
 
+  #addUserSession(session: GatewaySession): void {
+    const userId = session.user.id;
+    const existing = this.#byUser.get(userId);
+    if (existing === undefined) this.#byUser.set(userId, session);
+    else if (existing instanceof Set) existing.add(session);
+    else if (existing !== session) this.#byUser.set(userId, new Set([existing, session]));
+  }
+
+  #removeUserSession(session: GatewaySession): void {
+    const userId = session.user.id;
+    const existing = this.#byUser.get(userId);
+    if (existing === session) this.#byUser.delete(userId);
+    else if (existing instanceof Set) {
+      existing.delete(session);
+      if (existing.size === 1)
+        this.#byUser.set(userId, existing.values().next().value as GatewaySession);
+    }
+  }
+
+  /** The user's sessions, as a list made for the call. */
+  #sessionsOfUser(userId: string): readonly GatewaySession[] {
+    const sessions = this.#byUser.get(userId);
+    if (sessions === undefined) return [];
+    return sessions instanceof Set ? [...sessions] : [sessions];
+  }
+
   #deliverToGuild(guildId: string, prepared: Prepared, admits: ChannelAudience): FanOutResult {
     const subscribed = this.#byGuild.get(guildId);
     if (subscribed === undefined) return NOTHING;
@@ -439,7 +466,7 @@ export class GatewayFanOut {
     const mentioned: GatewaySession[] = [];
     if (reach.kind === 'users')
       for (const userId of reach.userIds)
-        for (const session of this.#byUser.get(userId) ?? EMPTY)
+        for (const session of this.#sessionsOfUser(userId))
           if (session.guildIds.has(guildId) && !active.has(session)) mentioned.push(session);
     const segments: DeliverySegment[] = mentioned.length === 0 ? [active] : [active, mentioned];
     const result = this.#queue.deliver(guildId, segments, select);

@@ -32,7 +32,8 @@
  * Environment: `GUILDKIT_LOAD_SESSIONS` (comma-separated N, default 10000),
  * `GUILDKIT_LOAD_ROUNDS` (20), `GUILDKIT_LOAD_BURST_MS` (5000), `GUILDKIT_LOAD_BURST_SIZE` (4),
  * `GUILDKIT_LOAD_PER_PROCESS` (connections per load generator, 10000),
- * `GUILDKIT_LOAD_PER_ADDRESS` (connections per source address, 10000). The server process
+ * `GUILDKIT_LOAD_PER_ADDRESS` (connections per source address, 10000), `GUILDKIT_LOAD_SLICE`
+ * (the gateway's fan-out slice size, default `DEFAULT_FAN_OUT_OPTIONS.sliceSize`). The server process
  * needs N + 256 file descriptors: the bench raises `ulimit -n` with `prlimit` when the system
  * allows it and reports an N it cannot hold instead of running it.
  *

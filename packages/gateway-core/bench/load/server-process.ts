@@ -58,6 +58,9 @@ function listenOn(http: HttpServer): Promise<number> {
 }
 
 function gatewayTarget(): LoadTarget {
+  // GUILDKIT_LOAD_SLICE overrides the fan-out's slice size (sessions per macrotask).
+  const slice = Number(process.env['GUILDKIT_LOAD_SLICE']);
+  const sliceSize = Number.isSafeInteger(slice) && slice > 0 ? slice : undefined;
   const server = new GatewayServer({
     host: '127.0.0.1',
     port: 0,
@@ -70,6 +73,7 @@ function gatewayTarget(): LoadTarget {
     },
     guildIds: () => [LOAD_GUILD_ID],
     grantedPrivilegedIntents: () => MESSAGE_CONTENT_INTENT,
+    ...(sliceSize === undefined ? {} : { fanOut: { sliceSize } }),
   });
   return {
     listen: async () => (await server.listen()).port,

@@ -72,7 +72,8 @@ export class TickFrameWriter {
   readonly #socket: WebSocket;
   readonly #raw: Duplex | undefined;
   readonly #written: FrameWritten;
-  #entries: Entry[] = [];
+  /** The frames of this tick; `undefined` while idle (most sockets, most of the time). */
+  #entries: Entry[] | undefined;
   #pendingBytes = 0;
 
   /**
@@ -108,8 +109,8 @@ export class TickFrameWriter {
   /** Writes every queued frame now (before a close frame, or at the end of the tick). */
   flush(): void {
     const entries = this.#entries;
-    if (entries.length === 0) return;
-    this.#entries = [];
+    if (entries === undefined) return;
+    this.#entries = undefined;
     this.#pendingBytes = 0;
     const raw = this.#raw;
     if (this.#socket.readyState !== WebSocket.OPEN) return;
@@ -136,14 +137,14 @@ export class TickFrameWriter {
   }
 
   #push(entry: Entry): void {
-    if (this.#entries.length === 0) {
+    if (this.#entries === undefined) {
+      this.#entries = [entry];
       queued.push(this);
       if (!flushScheduled) {
         flushScheduled = true;
         process.nextTick(flushQueued);
       }
-    }
-    this.#entries.push(entry);
+    } else this.#entries.push(entry);
     this.#pendingBytes += entry.length;
   }
 
