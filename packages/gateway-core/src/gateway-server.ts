@@ -139,7 +139,7 @@ export interface GatewayServerOptions
   /**
    * The event path's slicing and passive sessions (see {@link GatewayFanOutOptions}). With
    * `passive`, a LAZY_REQUEST (op 14) for a guild makes the session active there (it still
-   * reaches `onFrame`). @defaultValue slices of 2000 sessions, every session active
+   * reaches `onFrame`). @defaultValue slices of 500 sessions, every session active
    */
   readonly fanOut?: GatewayFanOutOptions;
 }

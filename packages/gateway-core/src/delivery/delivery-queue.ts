@@ -25,8 +25,15 @@ export type DeliverySegment = ReadonlySet<GatewaySession> | readonly GatewaySess
 
 /** Options for {@link DeliveryQueue}. */
 export interface DeliveryQueueOptions {
-  /** Sessions served per slice. */
+  /** Sessions served per slice, at most. */
   readonly sliceSize: number;
+  /**
+   * Time one slice may spend serving sessions, at most (checked every 64 sessions), so slices
+   * of heavy dispatches stay short too.
+   */
+  readonly sliceMs: number;
+  /** The time source of `sliceMs`, in ms. */
+  readonly now: () => number;
   /** Runs the next slice on a later macrotask. */
   readonly schedule: (run: () => void) => void;
   /** Told about an ended session met on the way (to drop it from the indexes). */
@@ -50,6 +57,9 @@ interface Counts {
   dropped: number;
   visited: number;
 }
+
+/** The clock is read once per 64 sessions served. */
+const TIME_CHECK_MASK = 63;
 
 const sizeOf = (segment: DeliverySegment): number =>
   'size' in segment ? segment.size : segment.length;
@@ -78,6 +88,8 @@ function sameSegments(a: readonly DeliverySegment[], b: readonly DeliverySegment
  */
 export class DeliveryQueue {
   readonly #sliceSize: number;
+  readonly #sliceMs: number;
+  readonly #now: () => number;
   readonly #schedule: (run: () => void) => void;
   readonly #onEnded: (session: GatewaySession) => void;
   readonly #jobs: Job[] = [];
@@ -88,6 +100,8 @@ export class DeliveryQueue {
   /** @param options - slice size, macrotask scheduler and ended-session hook. */
   constructor(options: DeliveryQueueOptions) {
     this.#sliceSize = options.sliceSize;
+    this.#sliceMs = options.sliceMs;
+    this.#now = options.now;
     this.#schedule = options.schedule;
     this.#onEnded = options.onEnded;
   }
@@ -115,7 +129,12 @@ export class DeliveryQueue {
     const waits = guildId !== undefined && this.#queuedByGuild.has(guildId);
     if (!waits && total <= this.#sliceSize) {
       const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
-      this.#run(newJob(guildId, segments, select), Number.POSITIVE_INFINITY, counts);
+      this.#run(
+        newJob(guildId, segments, select),
+        Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        counts,
+      );
       return {
         delivered: counts.delivered,
         filtered: counts.filtered,
@@ -158,9 +177,10 @@ export class DeliveryQueue {
   #slice(): void {
     this.#scheduled = false;
     const counts: Counts = { delivered: 0, filtered: 0, dropped: 0, visited: 0 };
+    const deadline = this.#now() + this.#sliceMs;
     while (this.#jobs.length > 0 && counts.visited < this.#sliceSize) {
       const job = this.#jobs[0] as Job;
-      if (!this.#run(job, this.#sliceSize - counts.visited, counts)) break;
+      if (!this.#run(job, this.#sliceSize - counts.visited, deadline, counts)) break;
       this.#jobs.shift();
       if (job.guildId !== undefined) {
         const left = (this.#queuedByGuild.get(job.guildId) ?? 1) - 1;
@@ -177,8 +197,8 @@ export class DeliveryQueue {
     for (const resolve of idle) resolve();
   }
 
-  /** Serves up to `budget` sessions of `job`; `true` once the job is finished. */
-  #run(job: Job, budget: number, counts: Counts): boolean {
+  /** Serves up to `budget` sessions of `job` until `deadline`; `true` once the job is finished. */
+  #run(job: Job, budget: number, deadline: number, counts: Counts): boolean {
     const stop = counts.visited + budget;
     while (job.segment < job.segments.length) {
       job.iterator ??= (job.segments[job.segment] as DeliverySegment)[Symbol.iterator]();
@@ -189,7 +209,10 @@ export class DeliveryQueue {
           if (next.done === true) break;
           session = next.value;
         }
-        if (counts.visited >= stop) {
+        if (
+          counts.visited >= stop ||
+          ((counts.visited & TIME_CHECK_MASK) === TIME_CHECK_MASK && this.#now() >= deadline)
+        ) {
           job.held = session;
           return false;
         }

@@ -115,6 +115,24 @@ describe('GatewayFanOut: sliced delivery', () => {
     expect(ids).toEqual(['1', '2']);
   });
 
+  it('ends a slice once sliceMs has passed, reading the clock every 64 sessions', () => {
+    const slices: (() => void)[] = [];
+    let reads = 0;
+    const { fanOut, members } = guildOf(300, {
+      sliceSize: 250,
+      sliceMs: 3,
+      // Each read is 1 ms later: a slice starts at read 1 and ends at the read that reaches +3.
+      sliceClock: { now: () => reads++ },
+      scheduleSlice: (run) => slices.push(run),
+    });
+    fanOut.deliverToGuild(GUILD, message('1', '9'));
+    slices.shift()?.();
+    const served = members.filter(({ transport }) => events(transport).length === 1).length;
+    expect(served).toBe(3 * 64 - 1);
+    while (slices.length > 0) slices.shift()?.();
+    expect(members.every(({ transport }) => events(transport).length === 1)).toBe(true);
+  });
+
   it('rejects a slice size that is not a positive integer', () => {
     expect(() => new GatewayFanOut({ sliceSize: 0 })).toThrow(GatewayError);
     expect(() => new GatewayFanOut({ passive: { largeGuildThreshold: 1.5 } })).toThrow(
