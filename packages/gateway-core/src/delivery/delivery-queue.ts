@@ -46,9 +46,10 @@ interface Job {
   /** One per dispatch merged into this job, in dispatch order: each session gets them all. */
   readonly selects: DeliverySelector[];
   segment: number;
-  iterator: Iterator<GatewaySession> | undefined;
-  /** A session taken from the iterator when the slice's budget ran out: the next one served. */
-  held: GatewaySession | undefined;
+  /** The current segment as it was when the job reached it (a set is copied to an array). */
+  sessions: readonly GatewaySession[] | undefined;
+  /** The next session to serve in `sessions`. */
+  index: number;
 }
 
 interface Counts {
@@ -69,7 +70,7 @@ function newJob(
   segments: readonly DeliverySegment[],
   select: DeliverySelector,
 ): Job {
-  return { guildId, segments, selects: [select], segment: 0, iterator: undefined, held: undefined };
+  return { guildId, segments, selects: [select], segment: 0, sessions: undefined, index: 0 };
 }
 
 /** Whether two deliveries go to the very same session groups (so they can share one pass). */
@@ -147,7 +148,7 @@ export class DeliveryQueue {
       tail !== undefined &&
       tail.guildId === guildId &&
       tail.segment === 0 &&
-      tail.iterator === undefined &&
+      tail.sessions === undefined &&
       sameSegments(tail.segments, segments)
     )
       tail.selects.push(select);
@@ -201,27 +202,23 @@ export class DeliveryQueue {
   #run(job: Job, budget: number, deadline: number, counts: Counts): boolean {
     const stop = counts.visited + budget;
     while (job.segment < job.segments.length) {
-      job.iterator ??= (job.segments[job.segment] as DeliverySegment)[Symbol.iterator]();
-      for (;;) {
-        let session = job.held;
-        if (session === undefined) {
-          const next = job.iterator.next();
-          if (next.done === true) break;
-          session = next.value;
-        }
+      const segment = job.segments[job.segment] as DeliverySegment;
+      // Copying a live index set once is cheaper than an iterator step per session, and the
+      // job then serves the sessions that were there when it reached them.
+      job.sessions ??= Array.isArray(segment) ? segment : Array.from(segment);
+      const sessions = job.sessions;
+      while (job.index < sessions.length) {
         if (
           counts.visited >= stop ||
           ((counts.visited & TIME_CHECK_MASK) === TIME_CHECK_MASK && this.#now() >= deadline)
-        ) {
-          job.held = session;
+        )
           return false;
-        }
-        job.held = undefined;
         counts.visited += 1;
-        this.#serve(job.selects, session, counts);
+        this.#serve(job.selects, sessions[job.index++] as GatewaySession, counts);
       }
       job.segment += 1;
-      job.iterator = undefined;
+      job.sessions = undefined;
+      job.index = 0;
     }
     return true;
   }
