@@ -33,7 +33,10 @@
  * `GUILDKIT_LOAD_ROUNDS` (20), `GUILDKIT_LOAD_BURST_MS` (5000), `GUILDKIT_LOAD_BURST_SIZE` (4),
  * `GUILDKIT_LOAD_PER_PROCESS` (connections per load generator, 10000),
  * `GUILDKIT_LOAD_PER_ADDRESS` (connections per source address, 10000), `GUILDKIT_LOAD_SLICE`
- * (the gateway's fan-out slice size, default `DEFAULT_FAN_OUT_OPTIONS.sliceSize`). The server process
+ * (the gateway's fan-out slice size, default `DEFAULT_FAN_OUT_OPTIONS.sliceSize`),
+ * `GUILDKIT_LOAD_NODES` (gateway processes sharing guild events over the machine's NATS, each
+ * with its share of the sessions: how N past one process's file limit runs, default 1),
+ * `GUILDKIT_LOAD_KINDS` (which servers run, default `gateway,ws,socketio`). The server process
  * needs N + 256 file descriptors: the bench raises `ulimit -n` with `prlimit` when the system
  * allows it and reports an N it cannot hold instead of running it.
  *
@@ -72,12 +75,15 @@ async function benchAt(sessions: number): Promise<string> {
   const results: ScenarioResult[] = [];
   const failures: ScenarioFailure[] = [];
   const burstSize = envInt('GUILDKIT_LOAD_BURST_SIZE', 4);
-  for (const scenario of SCENARIOS) {
+  const nodes = envInt('GUILDKIT_LOAD_NODES', 1);
+  const kinds = (process.env['GUILDKIT_LOAD_KINDS'] ?? 'gateway,ws,socketio').split(',');
+  for (const scenario of SCENARIOS.filter(({ kind }) => kinds.includes(kind))) {
     try {
       results.push(
         ...(await runScenario({
           ...scenario,
           sessions,
+          nodes: scenario.kind === 'gateway' ? nodes : 1,
           latencyRounds: envInt('GUILDKIT_LOAD_ROUNDS', 20),
           burstMs: envInt('GUILDKIT_LOAD_BURST_MS', 5000),
           burstSize,
@@ -93,7 +99,7 @@ async function benchAt(sessions: number): Promise<string> {
     }
   }
   return formatLoadTable(
-    `load: ${sessions.toLocaleString('en-US')} sessions over 127.0.0.1, one MESSAGE_CREATE (${burstSize} per burst round), server and load generator on the same machine`,
+    `load: ${sessions.toLocaleString('en-US')} sessions over 127.0.0.1, one MESSAGE_CREATE (${burstSize} per burst round), server and load generator on the same machine${nodes > 1 ? `; gateway-core as ${nodes} nodes sharing guild events over NATS` : ''}`,
     results,
     failures,
   );

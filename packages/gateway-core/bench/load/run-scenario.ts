@@ -5,12 +5,11 @@ import type {
   ClientReport,
   LoopDelay,
   MemorySample,
-  ServerCommand,
   ServerKind,
-  ServerReport,
   WsVariant,
 } from './protocol.js';
 import { median, percentile, type ScenarioResult } from './report.js';
+import { ServerGroup } from './server-group.js';
 
 /** How one scenario runs. */
 export interface ScenarioPlan {
@@ -18,6 +17,11 @@ export interface ScenarioPlan {
   /** One result row per variant (only raw `ws` has two), measured on the same connections. */
   readonly variants: readonly { readonly name: string; readonly variant: WsVariant }[];
   readonly sessions: number;
+  /**
+   * Server processes (gateway only): past one process's file limit, several gateway nodes
+   * share guild events over NATS, each with its share of the sessions.
+   */
+  readonly nodes: number;
   /** Rounds of one message to everyone, for the latency percentiles. */
   readonly latencyRounds: number;
   /** How long the chat burst lasts. */
@@ -32,7 +36,6 @@ export interface ScenarioPlan {
   readonly log: (line: string) => void;
 }
 
-type Server = BenchChild<ServerCommand, ServerReport>;
 type Client = BenchChild<ClientCommand, ClientReport>;
 
 const FD_MARGIN = 256;
@@ -53,25 +56,22 @@ const is =
  * @throws Error when the server or a load generator fails, or a phase times out.
  */
 export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult[]> {
-  const server: Server = new BenchChild(
-    './server-process.ts',
-    [plan.kind],
-    ['--expose-gc', ...NODE_FLAGS],
-  );
+  const server = new ServerGroup(plan.kind, plan.nodes, ['--expose-gc', ...NODE_FLAGS]);
   const clients: Client[] = [];
-  const listeningReport = server.waitFor(is('listening'), 60_000, 'the server to listen');
+  const listeningReport = server.listening();
   listeningReport.catch(() => undefined);
   try {
-    const serverFds = await raiseFdLimit(server.process.pid ?? 0, plan.sessions + FD_MARGIN);
-    if (serverFds < plan.sessions + FD_MARGIN)
+    const perNode = Math.ceil(plan.sessions / server.size) + FD_MARGIN;
+    const serverFds = await server.raiseFdLimits(perNode);
+    if (serverFds < perNode)
       throw new Error(
-        `the server process may open ${serverFds} files (ulimit -n, hard limit not raisable here) and needs ${plan.sessions + FD_MARGIN}`,
+        `a server process may open ${serverFds} files (ulimit -n, hard limit not raisable here) and needs ${perNode}`,
       );
     const listening = await listeningReport;
-    const connected = await connectClients(plan, listening.port, clients);
+    const connected = await connectClients(plan, listening.ports, clients);
     const counted = await waitForCount(server, connected);
     await sleep(1000);
-    const memory = await request(server, { type: 'memory' }, is('memory'), 'memory');
+    const memory = await server.memory();
     const rows: ScenarioResult[] = [];
     let perConnection = 0;
     for (const { name, variant } of plan.variants) {
@@ -82,7 +82,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult[]>
       rows.push({
         name,
         sessions: counted,
-        ...perSession(listening.baseline, memory.sample, counted),
+        ...perSession(listening.baseline, memory, counted),
         latencyP50Ms: percentile(latency.samples, 50),
         latencyP99Ms: percentile(latency.samples, 99),
         latencyMaxMs: percentile(latency.samples, 100),
@@ -102,19 +102,21 @@ export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult[]>
 
 async function connectClients(
   plan: ScenarioPlan,
-  port: number,
+  ports: readonly number[],
   clients: Client[],
 ): Promise<number> {
+  // With several nodes, each load generator connects to one node: the nodes share the sessions.
+  const perProcess = Math.min(plan.perClientProcess, Math.ceil(plan.sessions / ports.length));
   const addresses = Math.max(1, Math.ceil(plan.sessions / plan.perAddress));
   const localAddresses = Array.from({ length: addresses }, (_, i) => `127.0.0.${i + 2}`);
   const deadlineMs = 120_000 + plan.sessions * 20;
   const readyReports: Promise<Extract<ClientReport, { type: 'ready' }>>[] = [];
-  for (let first = 0; first < plan.sessions; first += plan.perClientProcess) {
+  for (let first = 0; first < plan.sessions; first += perProcess) {
     const config: ClientConfig = {
       kind: plan.kind,
-      port,
+      port: ports[clients.length % ports.length] as number,
       first,
-      connections: Math.min(plan.perClientProcess, plan.sessions - first),
+      connections: Math.min(perProcess, plan.sessions - first),
       localAddresses,
       perAddress: plan.perAddress,
       concurrency: 128,
@@ -145,11 +147,10 @@ async function connectClients(
   return identified;
 }
 
-async function waitForCount(server: Server, expected: number): Promise<number> {
+async function waitForCount(server: ServerGroup, expected: number): Promise<number> {
   let sessions = 0;
   for (let attempt = 0; attempt < 100; attempt++) {
-    sessions = (await request(server, { type: 'count' }, is('count'), 'the session count'))
-      .sessions;
+    sessions = await server.count();
     if (sessions >= expected) return sessions;
     await sleep(100);
   }
@@ -169,7 +170,7 @@ function perSession(
 
 async function latencyPhase(
   plan: ScenarioPlan,
-  server: Server,
+  server: ServerGroup,
   clients: readonly Client[],
   variant: WsVariant,
   perConnection: number,
@@ -186,7 +187,7 @@ async function latencyPhase(
     await sendAndAwait(server, clients, reached, 1, variant);
   }
   broadcast(clients, { type: 'sampling', on: true });
-  server.send({ type: 'loopDelay', action: 'start' });
+  server.startLoopDelay();
   const sendTimes: number[] = [];
   for (let round = 0; round < plan.latencyRounds; round++) {
     reached += 1;
@@ -194,7 +195,7 @@ async function latencyPhase(
     sendTimes.push(sent);
     await sleep(20);
   }
-  const loopDelay = await stopLoopDelay(server);
+  const loopDelay = await server.stopLoopDelay();
   broadcast(clients, { type: 'sampling', on: false });
   const collected = await Promise.all(
     clients.map((client) => {
@@ -209,7 +210,7 @@ async function latencyPhase(
 
 async function burstPhase(
   plan: ScenarioPlan,
-  server: Server,
+  server: ServerGroup,
   clients: readonly Client[],
   variant: WsVariant,
   perConnection: number,
@@ -220,7 +221,7 @@ async function burstPhase(
   perConnection: number;
   closed: number;
 }> {
-  server.send({ type: 'loopDelay', action: 'start' });
+  server.startLoopDelay();
   const started = performance.now();
   let reached = perConnection;
   let rounds = 0;
@@ -233,7 +234,7 @@ async function burstPhase(
   }
   await Promise.all(inFlight);
   const elapsedMs = performance.now() - started;
-  const loopDelay = await stopLoopDelay(server);
+  const loopDelay = await server.stopLoopDelay();
   const collected = await Promise.all(
     clients.map((client) => {
       const reply = client.waitFor(is('samples'), 30_000, 'the close count');
@@ -253,7 +254,7 @@ let sendId = 0;
 
 /** Sends `messages` to everyone and waits until every client got `perConnection` in total. */
 async function sendAndAwait(
-  server: Server,
+  server: ServerGroup,
   clients: readonly Client[],
   perConnection: number,
   messages: number,
@@ -270,32 +271,8 @@ async function sendAndAwait(
     client.send({ type: 'await', perConnection });
     return reply;
   });
-  const sent = server.waitFor(
-    (report): report is Extract<ServerReport, { type: 'sent' }> =>
-      report.type === 'sent' && report.id === id,
-    60_000,
-    'the server to send',
-  );
-  server.send({ type: 'send', id, messages, variant });
-  const [{ sendMs }] = await Promise.all([sent, Promise.all(arrived)]);
+  const [sendMs] = await Promise.all([server.send(id, messages, variant), Promise.all(arrived)]);
   return sendMs;
-}
-
-async function stopLoopDelay(server: Server): Promise<LoopDelay | undefined> {
-  const reply = server.waitFor(is('loopDelay'), 30_000, 'the event-loop delay');
-  server.send({ type: 'loopDelay', action: 'stop' });
-  return (await reply).delay;
-}
-
-async function request<T extends ServerReport>(
-  server: Server,
-  command: ServerCommand,
-  match: (report: ServerReport) => report is T,
-  what: string,
-): Promise<T> {
-  const reply = server.waitFor(match, 60_000, what);
-  server.send(command);
-  return reply;
 }
 
 function broadcast(clients: readonly Client[], command: ClientCommand): void {

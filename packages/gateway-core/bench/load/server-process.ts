@@ -1,5 +1,6 @@
 /**
- * The server side of the load bench, one process per server kind (argv[2]): listens on
+ * The server side of the load bench, one process per server kind (argv[2]; for a gateway node
+ * of several, argv[3] is its node id and argv[4] the NATS subject prefix of their bus): listens on
  * 127.0.0.1, answers the orchestrator's IPC commands (count sessions, measure memory after
  * GC, send a burst of stamped MESSAGE_CREATEs to everyone, measure event-loop delay) and exits
  * when its IPC channel closes. Needs `--expose-gc`.
@@ -8,6 +9,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { GatewayServer } from '@guildkit/gateway-core';
+import { NatsEventBus } from '@guildkit/gateway-core/nats';
+import { connect } from 'nats';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -57,7 +60,16 @@ function listenOn(http: HttpServer): Promise<number> {
   });
 }
 
-function gatewayTarget(): LoadTarget {
+/** Node `nodeId` of several sharing guild events over the machine's NATS, or one alone. */
+async function gatewayBus(): Promise<NatsEventBus | undefined> {
+  const [nodeId, subjectPrefix] = process.argv.slice(3);
+  if (nodeId === undefined || subjectPrefix === undefined) return undefined;
+  const connection = await connect({ servers: '127.0.0.1:4222' });
+  return new NatsEventBus({ connection, nodeId, subjectPrefix });
+}
+
+async function gatewayTarget(): Promise<LoadTarget> {
+  const eventBus = await gatewayBus();
   // GUILDKIT_LOAD_SLICE overrides the fan-out's slice size (sessions per macrotask).
   const slice = Number(process.env['GUILDKIT_LOAD_SLICE']);
   const sliceSize = Number.isSafeInteger(slice) && slice > 0 ? slice : undefined;
@@ -74,6 +86,7 @@ function gatewayTarget(): LoadTarget {
     guildIds: () => [LOAD_GUILD_ID],
     grantedPrivilegedIntents: () => MESSAGE_CONTENT_INTENT,
     ...(sliceSize === undefined ? {} : { fanOut: { sliceSize } }),
+    ...(eventBus === undefined ? {} : { eventBus }),
   });
   return {
     listen: async () => (await server.listen()).port,
@@ -137,7 +150,7 @@ function socketIoTarget(): LoadTarget {
   };
 }
 
-function createTarget(kind: ServerKind): LoadTarget {
+async function createTarget(kind: ServerKind): Promise<LoadTarget> {
   if (kind === 'gateway') return gatewayTarget();
   if (kind === 'ws') return wsTarget();
   return socketIoTarget();
@@ -145,7 +158,7 @@ function createTarget(kind: ServerKind): LoadTarget {
 
 async function main(): Promise<void> {
   const kind = process.argv[2] as ServerKind;
-  const target = createTarget(kind);
+  const target = await createTarget(kind);
   let histogram: IntervalHistogram | undefined;
   process.on('message', (command: ServerCommand) => {
     switch (command.type) {
