@@ -75,6 +75,27 @@ export interface GatewayFanOutOptions {
   readonly scheduleSlice?: (run: () => void) => void;
   /** Turns on passive sessions for large guilds. @defaultValue off: every session is active */
   readonly passive?: PassiveSessionOptions;
+  /**
+   * Who may see a channel's events, for {@link GatewayFanOut.dispatchToChannel} calls without
+   * an audience of their own. Across nodes (with a {@link GatewayFanOut.relay}) it is the only
+   * audience: a function cannot travel, so every node filters relayed channel events with its
+   * own `channelAudience` (the same rule on every node, e.g. VIEW_CHANNEL from
+   * `@guildkit/permissions`). @defaultValue none
+   */
+  readonly channelAudience?: AudiencePredicate;
+}
+
+/**
+ * Where a {@link GatewayFanOut} sends its events when they must reach other nodes too; the
+ * relay delivers them on every node (this one included) with the fan-out's `deliverTo*` calls.
+ */
+export interface FanOutRelay {
+  /** A guild event. */
+  guild(guildId: string, dispatch: FanOutDispatch): void;
+  /** A channel event (delivered through each node's `channelAudience`). */
+  channel(guildId: string, channelId: string, dispatch: FanOutDispatch): void;
+  /** A user event, of a guild or not. */
+  user(userId: string, dispatch: FanOutDispatch, guildId: string | undefined): void;
 }
 
 /**
@@ -160,10 +181,11 @@ interface Prepared {
  */
 export class GatewayFanOut {
   /**
-   * Where {@link dispatchToGuild} sends guild events instead of delivering them here (e.g. an
-   * event bus that hands them back to {@link deliverToGuild} on every node). @defaultValue none
+   * Where the `dispatchTo*` calls send events instead of delivering them here (e.g. an event
+   * bus that hands them back to the `deliverTo*` calls on every node). @defaultValue none
    */
-  guildRelay: ((guildId: string, dispatch: FanOutDispatch) => void) | undefined;
+  relay: FanOutRelay | undefined;
+  readonly #channelAudience: AudiencePredicate | undefined;
   readonly #sessions = new Map<string, GatewaySession>();
   /** A user's one session, or a set once the user has several (most users have one). */
   readonly #byUser = new Map<string, GatewaySession | Set<GatewaySession>>();
@@ -177,6 +199,7 @@ export class GatewayFanOut {
    * positive integer.
    */
   constructor(options: GatewayFanOutOptions = {}) {
+    this.#channelAudience = options.channelAudience;
     const sliceSize = positiveInteger(
       'sliceSize',
       options.sliceSize ?? DEFAULT_FAN_OUT_OPTIONS.sliceSize,
@@ -357,22 +380,22 @@ export class GatewayFanOut {
   }
 
   /**
-   * Sends an event to every session subscribed to a guild; with a {@link guildRelay}, hands it
-   * to the relay instead (delivery happens when the relay calls {@link deliverToGuild}).
+   * Sends an event to every session subscribed to a guild; with a {@link relay}, hands it to
+   * the relay instead (delivery happens when the relay calls {@link deliverToGuild}).
    *
    * @param guildId - the guild.
    * @param dispatch - the event.
    * @returns how many sessions got it, were filtered out or dropped it (all 0 when relayed).
    */
   dispatchToGuild(guildId: string, dispatch: FanOutDispatch): FanOutResult {
-    if (this.guildRelay === undefined) return this.deliverToGuild(guildId, dispatch);
-    this.guildRelay(guildId, dispatch);
+    if (this.relay === undefined) return this.deliverToGuild(guildId, dispatch);
+    this.relay.guild(guildId, dispatch);
     return NOTHING;
   }
 
   /**
    * Sends an event to this fan-out's sessions subscribed to a guild, bypassing the
-   * {@link guildRelay}.
+   * {@link relay}.
    *
    * @param guildId - the guild.
    * @param dispatch - the event.
@@ -384,20 +407,58 @@ export class GatewayFanOut {
 
   /**
    * Sends a channel's event to the sessions of its guild that the audience admits, e.g.
-   * those whose user has VIEW_CHANNEL.
+   * those whose user has VIEW_CHANNEL; with a {@link relay}, hands it to the relay (every node
+   * then filters with its `channelAudience`).
    *
    * @param guildId - the channel's guild.
    * @param channelId - the channel, handed to `audience`.
    * @param dispatch - the event.
-   * @param audience - whether a session may see the channel.
-   * @returns how many sessions got it, were filtered out or dropped it.
+   * @param audience - whether a session may see the channel. @defaultValue the
+   * `channelAudience` option
+   * @returns how many sessions got it, were filtered out or dropped it (all 0 when relayed).
+   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` without any audience, or with a per-call
+   * audience while relaying (it could not be applied on the other nodes: nothing is sent).
    */
   dispatchToChannel(
     guildId: string,
     channelId: string,
     dispatch: FanOutDispatch,
-    audience: AudiencePredicate,
+    audience?: AudiencePredicate,
   ): FanOutResult {
+    if (this.relay === undefined)
+      return this.deliverToChannel(guildId, channelId, dispatch, audience);
+    if (audience !== undefined || this.#channelAudience === undefined)
+      throw new GatewayError(
+        GatewayErrorCode.InvalidOption,
+        'a channel event crossing nodes is filtered by the channelAudience option on every node; set it and pass no per-call audience',
+      );
+    this.relay.channel(guildId, channelId, dispatch);
+    return NOTHING;
+  }
+
+  /**
+   * Sends a channel's event to this fan-out's sessions of its guild that the audience admits,
+   * bypassing the {@link relay}.
+   *
+   * @param guildId - the channel's guild.
+   * @param channelId - the channel.
+   * @param dispatch - the event.
+   * @param audience - whether a session may see the channel. @defaultValue the
+   * `channelAudience` option
+   * @returns how many sessions got it, were filtered out or dropped it.
+   * @throws GatewayError `GK_GATEWAY_INVALID_OPTION` without any audience.
+   */
+  deliverToChannel(
+    guildId: string,
+    channelId: string,
+    dispatch: FanOutDispatch,
+    audience: AudiencePredicate | undefined = this.#channelAudience,
+  ): FanOutResult {
+    if (audience === undefined)
+      throw new GatewayError(
+        GatewayErrorCode.InvalidOption,
+        'a channel event needs an audience: pass one or set the channelAudience option',
+      );
     return this.#deliverToGuild(guildId, prepare(dispatch, true), (session) =>
       audience(session, channelId),
     );
@@ -411,9 +472,24 @@ export class GatewayFanOut {
    * @param userId - the user.
    * @param dispatch - the event.
    * @param guildId - the guild the event belongs to, if any.
-   * @returns how many sessions got it, were filtered out or dropped it.
+   * @returns how many sessions got it, were filtered out or dropped it (all 0 when relayed).
    */
   dispatchToUser(userId: string, dispatch: FanOutDispatch, guildId?: string): FanOutResult {
+    if (this.relay === undefined) return this.deliverToUser(userId, dispatch, guildId);
+    this.relay.user(userId, dispatch, guildId);
+    return NOTHING;
+  }
+
+  /**
+   * Sends an event to this fan-out's sessions of one user (see {@link dispatchToUser}),
+   * bypassing the {@link relay}.
+   *
+   * @param userId - the user.
+   * @param dispatch - the event.
+   * @param guildId - the guild the event belongs to, if any.
+   * @returns how many sessions got it, were filtered out or dropped it.
+   */
+  deliverToUser(userId: string, dispatch: FanOutDispatch, guildId?: string): FanOutResult {
     const onItsShard =
       guildId === undefined
         ? (session: GatewaySession): boolean => session.shard[0] === 0

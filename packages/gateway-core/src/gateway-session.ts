@@ -56,7 +56,7 @@ export interface SessionTransport {
   /**
    * Sends one dispatch frame; when present, sessions call it instead of
    * `send(prepared.frame(seq))`, so a socket can take the frame's bytes
-   * ({@link PreparedDispatch.frameBytes}) without encoding its text.
+   * ({@link PreparedDispatch.writeFrame}) without encoding its text.
    */
   sendDispatch?(prepared: PreparedDispatch, seq: number): void;
   /** Closes the socket with a WebSocket close code. */

@@ -12,6 +12,7 @@ export {
   type AudiencePredicate,
   DEFAULT_FAN_OUT_OPTIONS,
   type FanOutDispatch,
+  type FanOutRelay,
   type FanOutResult,
   GatewayFanOut,
   type GatewayFanOutOptions,
