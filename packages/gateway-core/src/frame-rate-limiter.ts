@@ -48,11 +48,13 @@ export class FrameRateLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
   /**
-   * When the last `limit` frames arrived: grows as frames come (an idle connection holds a
-   * handful), then a ring whose oldest entry is at `#next`.
+   * When the frames of the current window arrived, oldest first from `#head`: a ring that only
+   * grows when more frames than ever before fall in one window, so an idle connection (a
+   * heartbeat every ~41 s) keeps two entries however long it lives.
    */
-  readonly #times: number[] = [];
-  #next = 0;
+  #times: number[] = [];
+  #head = 0;
+  #count = 0;
 
   /**
    * @param options - the budget.
@@ -87,14 +89,22 @@ export class FrameRateLimiter {
    * is not counted.
    */
   tryAcquire(now: number): boolean {
-    const times = this.#times;
-    if (times.length < this.#limit) {
-      times.push(now);
-      return true;
+    let times = this.#times;
+    while (this.#count > 0 && now - (times[this.#head] as number) >= this.#windowMs) {
+      this.#head = this.#head + 1 === times.length ? 0 : this.#head + 1;
+      this.#count -= 1;
     }
-    if (now - (times[this.#next] as number) < this.#windowMs) return false;
-    times[this.#next] = now;
-    this.#next = this.#next + 1 === this.#limit ? 0 : this.#next + 1;
+    if (this.#count >= this.#limit) return false;
+    if (this.#count === times.length) {
+      const grown = new Array<number>(this.#count + 1);
+      for (let i = 0; i < this.#count; i++)
+        grown[i] = times[(this.#head + i) % times.length] as number;
+      times = grown;
+      this.#times = grown;
+      this.#head = 0;
+    }
+    times[(this.#head + this.#count) % times.length] = now;
+    this.#count += 1;
     return true;
   }
 }
