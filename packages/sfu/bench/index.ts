@@ -1,0 +1,6 @@
+import { formatComparisonTable } from '@guildkit/testkit';
+import { tokenRows } from './tokens.js';
+
+process.stdout.write(
+  `${formatComparisonTable('voice tokens: issue + verify one token (HMAC-SHA256), ops = tokens', await tokenRows())}\n`,
+);
