@@ -1,0 +1,26 @@
+import type {
+  SfuChannelMove,
+  SfuChannelStranding,
+  SfuNodeRegistryEvents,
+  VoiceState,
+  VoiceStatesEvents,
+} from '@guildkit/sfu';
+import { describe, expectTypeOf, it } from 'vitest';
+
+describe('event maps', () => {
+  it('locks SfuNodeRegistryEvents', () => {
+    expectTypeOf<keyof SfuNodeRegistryEvents>().toEqualTypeOf<
+      'channelMoved' | 'channelStranded' | 'nodeDown' | 'listenerError'
+    >();
+    expectTypeOf<SfuNodeRegistryEvents['channelMoved']>().toEqualTypeOf<[move: SfuChannelMove]>();
+    expectTypeOf<SfuNodeRegistryEvents['channelStranded']>().toEqualTypeOf<
+      [stranding: SfuChannelStranding]
+    >();
+    expectTypeOf<SfuNodeRegistryEvents['nodeDown']>().toEqualTypeOf<[nodeId: string]>();
+  });
+
+  it('locks VoiceStatesEvents', () => {
+    expectTypeOf<keyof VoiceStatesEvents>().toEqualTypeOf<'voiceStateUpdate' | 'listenerError'>();
+    expectTypeOf<VoiceStatesEvents['voiceStateUpdate']>().toEqualTypeOf<[state: VoiceState]>();
+  });
+});
