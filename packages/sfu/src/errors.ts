@@ -38,8 +38,16 @@ export const SfuErrorCode = {
   ChannelFull: 'GK_SFU_CHANNEL_FULL',
   /** A moderation change (server mute/deafen, move, disconnect) without its permission. */
   MissingPermission: 'GK_SFU_MISSING_PERMISSION',
-  /** A change for a user who is not in a voice channel of the guild. */
+  /** A change for a user who is not in a voice channel of the guild, or a peer not in a room. */
   NotConnected: 'GK_SFU_NOT_CONNECTED',
+  /** A media room call after the room was closed. */
+  RoomClosed: 'GK_SFU_ROOM_CLOSED',
+  /** A second media room for a channel that has one. */
+  DuplicateRoom: 'GK_SFU_DUPLICATE_ROOM',
+  /** A peer joins a media room it is already in. */
+  DuplicatePeer: 'GK_SFU_DUPLICATE_PEER',
+  /** A media offer could not be created, or a peer's answer does not apply. */
+  NegotiationFailed: 'GK_SFU_NEGOTIATION_FAILED',
 } as const;
 
 /** One of the {@link SfuErrorCode} values. */

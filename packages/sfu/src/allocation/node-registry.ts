@@ -1,6 +1,7 @@
 import type { Clock, Scheduler } from '@guildkit/snowflake';
 import { EventEmitter } from 'eventemitter3';
 import { SfuError, SfuErrorCode } from '../errors.js';
+import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from '../internal/system-time.js';
 import type {
   SfuAllocation,
   SfuChannelMove,
@@ -17,7 +18,6 @@ import {
   type SfuNodeState,
 } from './registry-options.js';
 import { selectNode } from './select-node.js';
-import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from './system-time.js';
 import {
   assertCpu,
   assertInteger,

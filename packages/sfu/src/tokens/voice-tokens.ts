@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@guildkit/snowflake';
 import { SfuError, SfuErrorCode } from '../errors.js';
+import { SYSTEM_CLOCK } from '../internal/system-time.js';
 import {
   assertIdClaims,
   decodeClaims,
@@ -16,8 +17,6 @@ export type { VoiceTokenClaims } from './format.js';
 
 /** Minimum secret length in bytes: the HMAC-SHA256 output size. */
 const MIN_SECRET_BYTES = 32;
-
-const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /** Options for {@link VoiceTokens}. */
 export interface VoiceTokensOptions {

@@ -5,6 +5,7 @@ import type {
   VoiceState,
   VoiceStatesEvents,
 } from '@guildkit/sfu';
+import type { MediaRoomEvents, MediaRoute } from '@guildkit/sfu/werift';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('event maps', () => {
@@ -22,5 +23,13 @@ describe('event maps', () => {
   it('locks VoiceStatesEvents', () => {
     expectTypeOf<keyof VoiceStatesEvents>().toEqualTypeOf<'voiceStateUpdate' | 'listenerError'>();
     expectTypeOf<VoiceStatesEvents['voiceStateUpdate']>().toEqualTypeOf<[state: VoiceState]>();
+  });
+
+  it('locks MediaRoomEvents', () => {
+    expectTypeOf<keyof MediaRoomEvents>().toEqualTypeOf<'speaking' | 'route'>();
+    expectTypeOf<MediaRoomEvents['speaking']>().toEqualTypeOf<
+      [peerId: string, speaking: boolean]
+    >();
+    expectTypeOf<MediaRoomEvents['route']>().toEqualTypeOf<[peerId: string, route: MediaRoute]>();
   });
 });

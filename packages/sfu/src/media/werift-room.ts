@@ -1,0 +1,160 @@
+import type { Clock, Scheduler } from '@guildkit/snowflake';
+import { EventEmitter } from 'eventemitter3';
+import type { RTCPeerConnectionConfig, RtpPacket } from 'werift';
+import { SfuError, SfuErrorCode } from '../errors.js';
+import type { MediaJoin, MediaRoom, MediaRoomEvents, MediaRoute } from './media-backend.js';
+import { SpeakingDetector } from './speaking-detector.js';
+import { WeriftPeer, type WeriftSlot } from './werift-peer.js';
+
+/** What a {@link WeriftMediaRoom} needs from its backend. */
+export interface WeriftRoomSettings {
+  readonly peerConfig: RTCPeerConnectionConfig;
+  readonly slots: number;
+  readonly speakingTimeoutMs: number;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly onClose: () => void;
+}
+
+function routeOf(slot: WeriftSlot): MediaRoute {
+  return { mid: slot.transceiver.mid ?? '', sourcePeerId: slot.sourcePeerId };
+}
+
+/**
+ * A {@link MediaRoom} on werift: one peer connection per participant, its audio forwarded to a
+ * slot in every other participant's connection. Create it with `WeriftMediaBackend.createRoom`.
+ */
+export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements MediaRoom {
+  readonly channelId: string;
+  readonly #peers = new Map<string, WeriftPeer>();
+  /** Peers whose offer is done; only they are bound to each other. */
+  readonly #ready = new Set<string>();
+  readonly #settings: WeriftRoomSettings;
+  readonly #speaking: SpeakingDetector;
+  #closed = false;
+
+  /**
+   * @param channelId - the voice channel.
+   * @param settings - configuration from the backend.
+   */
+  constructor(channelId: string, settings: WeriftRoomSettings) {
+    super();
+    this.channelId = channelId;
+    this.#settings = settings;
+    this.#speaking = new SpeakingDetector(
+      settings.speakingTimeoutMs,
+      settings.clock,
+      settings.scheduler,
+      (peerId, speaking) => this.#emitSafely('speaking', peerId, speaking),
+    );
+  }
+
+  async join(peerId: string): Promise<MediaJoin> {
+    this.#assertOpen();
+    if (this.#peers.has(peerId)) {
+      throw new SfuError(SfuErrorCode.DuplicatePeer, `peer ${peerId} is already in the room`);
+    }
+    if (this.#peers.size >= this.#settings.slots + 1) {
+      throw new SfuError(SfuErrorCode.ChannelFull, `room ${this.channelId} is full`);
+    }
+    const peer = new WeriftPeer(this.#settings.peerConfig, this.#settings.slots, (rtp) =>
+      this.#onRtp(peerId, rtp),
+    );
+    this.#peers.set(peerId, peer);
+    let offer: string;
+    try {
+      offer = await peer.offer();
+    } catch (error) {
+      this.#peers.delete(peerId);
+      await peer.close();
+      throw new SfuError(SfuErrorCode.NegotiationFailed, 'creating the offer failed', {
+        cause: error,
+      });
+    }
+    if (this.#peers.get(peerId) !== peer) {
+      await peer.close();
+      throw new SfuError(SfuErrorCode.NotConnected, `peer ${peerId} left while joining`);
+    }
+    const routes: MediaRoute[] = [];
+    for (const [otherId, other] of this.#peers) {
+      if (!this.#ready.has(otherId)) continue;
+      const mine = peer.bind(otherId);
+      if (mine) routes.push(routeOf(mine));
+      const theirs = other.bind(peerId);
+      if (theirs) this.#emitSafely('route', otherId, routeOf(theirs));
+    }
+    this.#ready.add(peerId);
+    return { offer, routes };
+  }
+
+  async answer(peerId: string, sdp: string): Promise<void> {
+    const peer = this.#peer(peerId);
+    try {
+      await peer.pc.setRemoteDescription({ type: 'answer', sdp });
+    } catch (error) {
+      throw new SfuError(SfuErrorCode.NegotiationFailed, `the answer of ${peerId} does not apply`, {
+        cause: error,
+      });
+    }
+  }
+
+  async leave(peerId: string): Promise<void> {
+    const peer = this.#peer(peerId);
+    this.#peers.delete(peerId);
+    this.#ready.delete(peerId);
+    this.#speaking.stop(peerId);
+    for (const [otherId, other] of this.#peers) {
+      const freed = other.unbind(peerId);
+      if (freed) this.#emitSafely('route', otherId, routeOf(freed));
+    }
+    await peer.close();
+  }
+
+  setCanSpeak(peerId: string, canSpeak: boolean): void {
+    this.#peer(peerId).canSpeak = canSpeak;
+    if (!canSpeak) this.#speaking.stop(peerId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#speaking.clear();
+    const peers = [...this.#peers.values()];
+    this.#peers.clear();
+    this.#ready.clear();
+    this.#settings.onClose();
+    await Promise.all(peers.map((peer) => peer.close()));
+  }
+
+  #onRtp(peerId: string, rtp: RtpPacket): void {
+    const sender = this.#peers.get(peerId);
+    if (!sender?.canSpeak) return;
+    this.#speaking.packet(peerId);
+    for (const [otherId, other] of this.#peers) {
+      if (otherId === peerId) continue;
+      const slot = other.slotOf(peerId);
+      if (slot) other.forward(slot, rtp);
+    }
+  }
+
+  #peer(peerId: string): WeriftPeer {
+    this.#assertOpen();
+    const peer = this.#peers.get(peerId);
+    if (!peer) throw new SfuError(SfuErrorCode.NotConnected, `peer ${peerId} is not in the room`);
+    return peer;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new SfuError(SfuErrorCode.RoomClosed, `room ${this.channelId} is closed`);
+    }
+  }
+
+  #emitSafely<E extends keyof MediaRoomEvents>(event: E, ...args: MediaRoomEvents[E]): void {
+    try {
+      (this.emit as (event: E, ...rest: MediaRoomEvents[E]) => boolean)(event, ...args);
+    } catch {
+      // A listener's throw must not break forwarding for everyone else in the room.
+    }
+  }
+}

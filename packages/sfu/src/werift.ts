@@ -1,0 +1,13 @@
+export type {
+  MediaBackend,
+  MediaJoin,
+  MediaRoom,
+  MediaRoomEvents,
+  MediaRoute,
+} from './media/media-backend.js';
+export {
+  DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS,
+  WeriftMediaBackend,
+  type WeriftMediaBackendOptions,
+} from './media/werift-backend.js';
+export { WeriftMediaRoom } from './media/werift-room.js';

@@ -1,0 +1,114 @@
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  type RTCPeerConnectionConfig,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+} from 'werift';
+
+/** Loopback-only ICE: host candidates on 127.0.0.1, no STUN/TURN, pairs filtered to loopback. */
+export const LOOPBACK_PEER_CONFIG: RTCPeerConnectionConfig = {
+  iceServers: [],
+  iceInterfaceAddresses: { udp4: '127.0.0.1' },
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceUseIpv6: false,
+  iceFilterCandidatePair: (pair) =>
+    pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1',
+};
+
+/** One received packet, decoded from the test payload `<senderId>:<counter>`. */
+export interface ReceivedPacket {
+  readonly mid: string;
+  readonly senderId: string;
+  readonly counter: number;
+  readonly sequenceNumber: number;
+}
+
+/**
+ * A werift client peer: answers the server's offer, sends on the first (uplink) section and
+ * records every packet arriving on the slots.
+ */
+export class WeriftTestClient {
+  readonly id: string;
+  readonly pc: RTCPeerConnection;
+  readonly received: ReceivedPacket[] = [];
+  readonly #track = new MediaStreamTrack({ kind: 'audio' });
+  #sequenceNumber = 1000;
+  #timestamp = 0;
+  #counter = 0;
+
+  constructor(id: string) {
+    this.id = id;
+    this.pc = new RTCPeerConnection({
+      ...LOOPBACK_PEER_CONFIG,
+      codecs: {
+        audio: [
+          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }),
+        ],
+      },
+    });
+    this.pc.onTrack.subscribe((track) => {
+      const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track === track);
+      track.onReceiveRtp.subscribe((rtp) => {
+        const [senderId = '', counter = '-1'] = rtp.payload.toString('utf8').split(':');
+        this.received.push({
+          mid: transceiver?.mid ?? '',
+          senderId,
+          counter: Number(counter),
+          sequenceNumber: rtp.header.sequenceNumber,
+        });
+      });
+    });
+  }
+
+  /** Answers the server's offer, sending on its first section. */
+  async answer(offer: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    const uplink = this.pc.getTransceivers()[0];
+    if (!uplink) throw new Error('the offer has no sections');
+    uplink.setDirection('sendonly');
+    await uplink.sender.replaceTrack(this.#track);
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return this.pc.localDescription?.sdp ?? '';
+  }
+
+  /** Resolves once ICE and DTLS are up. */
+  async connected(): Promise<void> {
+    if (this.pc.connectionState === 'connected') return;
+    await new Promise<void>((resolve, reject) => {
+      const { unSubscribe } = this.pc.connectionStateChange.subscribe((state) => {
+        if (state === 'connected') {
+          unSubscribe();
+          resolve();
+        } else if (state === 'failed' || state === 'closed') {
+          unSubscribe();
+          reject(new Error(`${this.id} connection ${state}`));
+        }
+      });
+    });
+  }
+
+  /** Sends one Opus-like packet whose payload names this client and a running counter. */
+  send(): void {
+    const header = new RtpHeader({
+      payloadType: 111,
+      sequenceNumber: this.#sequenceNumber++ & 0xffff,
+      timestamp: this.#timestamp,
+      ssrc: 1234,
+      marker: false,
+    });
+    this.#timestamp += 960;
+    this.#track.writeRtp(new RtpPacket(header, Buffer.from(`${this.id}:${this.#counter++}`)));
+  }
+
+  /** Packets received from `senderId`. */
+  from(senderId: string): ReceivedPacket[] {
+    return this.received.filter((packet) => packet.senderId === senderId);
+  }
+
+  async close(): Promise<void> {
+    this.#track.stop();
+    await this.pc.close();
+  }
+}
