@@ -23,6 +23,8 @@ export interface ReceivedPacket {
   readonly senderId: string;
   readonly counter: number;
   readonly sequenceNumber: number;
+  /** When it arrived (`performance.now()`). */
+  readonly at: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class WeriftTestClient {
           senderId,
           counter: Number(counter),
           sequenceNumber: rtp.header.sequenceNumber,
+          at: performance.now(),
         });
       });
     });
@@ -89,8 +92,12 @@ export class WeriftTestClient {
     });
   }
 
-  /** Sends one Opus-like packet whose payload names this client and a running counter. */
-  send(): void {
+  /**
+   * Sends one Opus-like packet whose payload names this client and a running counter.
+   *
+   * @returns the packet's counter.
+   */
+  send(): number {
     const header = new RtpHeader({
       payloadType: 111,
       sequenceNumber: this.#sequenceNumber++ & 0xffff,
@@ -99,7 +106,9 @@ export class WeriftTestClient {
       marker: false,
     });
     this.#timestamp += 960;
-    this.#track.writeRtp(new RtpPacket(header, Buffer.from(`${this.id}:${this.#counter++}`)));
+    const counter = this.#counter++;
+    this.#track.writeRtp(new RtpPacket(header, Buffer.from(`${this.id}:${counter}`)));
+    return counter;
   }
 
   /** Packets received from `senderId`. */
