@@ -63,12 +63,15 @@ export interface MediaRoom extends EventEmitter<MediaRoomEvents> {
    */
   join(peerId: string): Promise<MediaJoin>;
   /**
-   * Applies the client's SDP answer; media flows once ICE and DTLS connect.
+   * Applies the client's SDP answer; media flows once ICE and DTLS connect. The answer carries
+   * every candidate (no trickle), and its uplink section must declare the SSRC the client sends
+   * with (`a=ssrc:`): browsers and werift do; libdatachannel needs the track added with
+   * `addSSRC` before it answers, or the server cannot route its packets.
    *
    * @param peerId - the participant.
    * @param sdp - the client's answer to the offer of {@link MediaRoom.join}.
    * @throws {@link SfuError} `GK_SFU_NOT_CONNECTED` for a peer not in the room,
-   * `GK_SFU_INVALID_OPTION` when the answer does not apply.
+   * `GK_SFU_NEGOTIATION_FAILED` when the answer does not apply.
    */
   answer(peerId: string, sdp: string): Promise<void>;
   /**
