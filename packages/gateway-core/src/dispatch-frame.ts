@@ -98,7 +98,8 @@ export class PreparedDispatch {
   readonly #prefix: string;
   readonly #suffix: string;
   readonly #variants = new Map<string, PreparedDispatch>();
-  #byteWrites = 0;
+  /** Whether {@link writeFrame} ran once: the second call encodes the bytes for reuse. */
+  #writtenOnce = false;
   #encoded: { readonly prefix: Uint8Array; readonly suffix: Uint8Array } | undefined;
 
   /**
@@ -145,7 +146,7 @@ export class PreparedDispatch {
   frameByteLength(seq: number): number {
     checkSeq(seq);
     const digits = digitCount(seq);
-    const bytes = this.#bytes();
+    const bytes = this.#encoded;
     if (bytes === undefined)
       return Buffer.byteLength(this.#prefix) + digits + Buffer.byteLength(this.#suffix);
     return bytes.prefix.length + digits + bytes.suffix.length;
@@ -166,7 +167,8 @@ export class PreparedDispatch {
   writeFrame(seq: number, target: Buffer, offset: number): number {
     checkSeq(seq);
     const digits = digitCount(seq);
-    const bytes = this.#bytes();
+    const bytes = this.#encoded ?? (this.#writtenOnce ? this.#encode() : undefined);
+    this.#writtenOnce = true;
     let at: number;
     if (bytes === undefined) at = offset + target.write(this.#prefix, offset, 'utf8');
     else {
@@ -185,14 +187,11 @@ export class PreparedDispatch {
   }
 
   /**
-   * The encoded prefix and suffix, from the second frame written on: a dispatch written once
-   * (READY, a session's own events) is encoded in place, so no copy of its bytes stays alive
-   * in the replay buffer.
+   * Encodes the prefix and suffix once the dispatch is written a second time (a fan-out): a
+   * dispatch written once (READY, a session's own events) is encoded in place, so no copy of
+   * its bytes stays alive in the replay buffer.
    */
-  #bytes(): { readonly prefix: Uint8Array; readonly suffix: Uint8Array } | undefined {
-    if (this.#encoded !== undefined) return this.#encoded;
-    this.#byteWrites += 1;
-    if (this.#byteWrites <= 2) return undefined;
+  #encode(): { readonly prefix: Uint8Array; readonly suffix: Uint8Array } {
     this.#encoded = {
       prefix: Buffer.from(this.#prefix, 'utf8'),
       suffix: Buffer.from(this.#suffix, 'utf8'),

@@ -7,51 +7,14 @@
  * parent that died leaves no node behind.
  */
 import { createInterface } from 'node:readline';
-import { type EventBus, GatewayServer, type SessionStore } from '@guildkit/gateway-core';
-import { JetStreamSessionStore, NatsEventBus } from '@guildkit/gateway-core/nats';
-import { RedisEventBus, RedisStreamsSessionStore } from '@guildkit/gateway-core/redis';
-import { Redis } from 'ioredis';
-import { connect } from 'nats';
+import { GatewayServer } from '@guildkit/gateway-core';
 import { TOKEN, USER } from './harness.js';
+import { openNodeParts } from './scale-backends.js';
 import type { SigkillNodeConfig } from './sigkill-scenario.js';
 
 const [argument] = process.argv.slice(2);
 if (argument === undefined) throw new Error('usage: sigkill-node <config as JSON>');
 const config = JSON.parse(argument) as SigkillNodeConfig;
-
-async function openParts(): Promise<{ store: SessionStore; bus: EventBus }> {
-  if (config.backend === 'redis') {
-    const client = (): Redis => new Redis({ host: config.host, port: config.port });
-    return {
-      store: new RedisStreamsSessionStore({
-        client: client(),
-        keyPrefix: config.keyPrefix,
-        ttlMs: config.ttlMs,
-      }),
-      bus: new RedisEventBus({
-        nodeId: config.nodeId,
-        publisher: client(),
-        subscriber: client(),
-        channelPrefix: config.channelPrefix,
-      }),
-    };
-  }
-  const servers = `${config.host}:${config.port}`;
-  return {
-    store: await JetStreamSessionStore.open({
-      connection: await connect({ servers }),
-      stream: config.stream,
-      subjectPrefix: config.sessionSubjectPrefix,
-      bucket: config.bucket,
-      ttlMs: config.ttlMs,
-    }),
-    bus: new NatsEventBus({
-      nodeId: config.nodeId,
-      connection: await connect({ servers }),
-      subjectPrefix: config.guildSubjectPrefix,
-    }),
-  };
-}
 
 /** The same MESSAGE_CREATE as `message(n)` of scale-scenario.ts, by the bot itself. */
 function message(n: number): { t: string; d: unknown } {
@@ -68,7 +31,7 @@ function message(n: number): { t: string; d: unknown } {
   };
 }
 
-const { store, bus } = await openParts();
+const { store, bus } = await openNodeParts(config, config.nodeId);
 const gateway = new GatewayServer({
   port: 0,
   host: '127.0.0.1',

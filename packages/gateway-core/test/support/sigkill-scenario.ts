@@ -5,34 +5,14 @@ import type { SessionStore } from '@guildkit/gateway-core';
 import { expect } from 'vitest';
 import { identify, resume } from './harness.js';
 import { type Frame, RawClient } from './raw-client.js';
-import { GUILD, message, type ScaleBackend, ScaleNode } from './scale-scenario.js';
-
-/** Where one test's shared state lives, as a node in another process opens it. */
-export type SigkillBackendConfig = {
-  readonly host: string;
-  readonly port: number;
-  readonly ttlMs: number;
-} & (
-  | { readonly backend: 'redis'; readonly keyPrefix: string; readonly channelPrefix: string }
-  | {
-      readonly backend: 'nats';
-      readonly stream: string;
-      readonly sessionSubjectPrefix: string;
-      readonly bucket: string;
-      readonly guildSubjectPrefix: string;
-    }
-);
+import type { ConfiguredScaleBackend, ScaleBackendConfig } from './scale-backends.js';
+import { GUILD, message, ScaleNode } from './scale-scenario.js';
 
 /** What test/support/sigkill-node.ts reads, as JSON, from `argv[2]`. */
-export type SigkillNodeConfig = SigkillBackendConfig & {
+export type SigkillNodeConfig = ScaleBackendConfig & {
   readonly nodeId: string;
   readonly guildId: string;
 };
-
-/** A {@link ScaleBackend} whose `config` lets a child process open the same store and bus. */
-export interface SigkillBackend extends ScaleBackend {
-  readonly config: SigkillBackendConfig;
-}
 
 /** Figures of one run, per client. */
 export interface SigkillOutcome {
@@ -232,7 +212,7 @@ async function checkClient(
  * for what must hold per client.
  */
 export async function resumeAfterSigkill(
-  backend: SigkillBackend,
+  backend: ConfiguredScaleBackend,
   clientCount: number,
 ): Promise<SigkillOutcome> {
   const b = await ScaleNode.start(await backend.node('node-b'));
