@@ -24,12 +24,13 @@ function percentile(sorted: readonly number[], p: number): number {
 /** Every participant of one room speaks at Opus's rate for `seconds`; each hears all others. */
 async function sfuRoom(participants: number, seconds: number): Promise<Figures> {
   const backend = new WeriftMediaBackend({ peerConfig: LOOPBACK_PEER_CONFIG, slots: participants });
-  const room = backend.createRoom('111111111111111111');
+  const room = await backend.createRoom('111111111111111111');
   const clients = Array.from({ length: participants }, (_, i) => new WeriftTestClient(`p${i}`));
   try {
     for (const client of clients) {
-      const { offer } = await room.join(client.id);
-      await room.answer(client.id, await client.answer(offer));
+      const { offer } = await room.join(client.id, {});
+      await room.connect(client.id, { answer: await client.answer(offer) });
+      await room.produce(client.id, { kind: 'audio' });
     }
     await Promise.all(clients.map((client) => client.connected()));
     await sleep(500);

@@ -48,6 +48,10 @@ export const SfuErrorCode = {
   DuplicatePeer: 'GK_SFU_DUPLICATE_PEER',
   /** A media offer could not be created, or a peer's answer does not apply. */
   NegotiationFailed: 'GK_SFU_NEGOTIATION_FAILED',
+  /** A signaling message (join, connect, produce) is not of its dialect's shape. */
+  InvalidSignal: 'GK_SFU_INVALID_SIGNAL',
+  /** The media engine cannot run: mediasoup is not installed, or its worker binary is missing. */
+  MediaUnavailable: 'GK_SFU_MEDIA_UNAVAILABLE',
 } as const;
 
 /** One of the {@link SfuErrorCode} values. */

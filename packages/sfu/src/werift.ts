@@ -1,9 +1,10 @@
 export type {
   MediaBackend,
-  MediaJoin,
+  MediaDialect,
   MediaRoom,
   MediaRoomEvents,
-  MediaRoute,
+  SdpConsumer,
+  SdpDialect,
 } from './media/media-backend.js';
 export {
   DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS,

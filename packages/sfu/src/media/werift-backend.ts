@@ -1,15 +1,19 @@
 import type { Clock, Scheduler } from '@guildkit/snowflake';
-import { type RTCPeerConnectionConfig, RTCRtpCodecParameters } from 'werift';
+import {
+  type RTCPeerConnectionConfig,
+  RTCRtpCodecParameters,
+  useAudioLevelIndication,
+} from 'werift';
 import { SfuError, SfuErrorCode } from '../errors.js';
 import { SYSTEM_CLOCK, SYSTEM_SCHEDULER } from '../internal/system-time.js';
-import type { MediaBackend } from './media-backend.js';
+import type { MediaBackend, SdpDialect } from './media-backend.js';
 import { WeriftMediaRoom } from './werift-room.js';
 
 /** Options for {@link WeriftMediaBackend}. */
 export interface WeriftMediaBackendOptions {
   /**
    * werift peer connection settings (ICE addresses, ports, candidate filters). Codecs are always
-   * Opus 48 kHz stereo.
+   * Opus 48 kHz stereo, and the RFC 6464 audio-level header extension is always offered.
    * @defaultValue no ICE servers
    */
   readonly peerConfig?: RTCPeerConnectionConfig;
@@ -23,6 +27,13 @@ export interface WeriftMediaBackendOptions {
    * @defaultValue 200
    */
   readonly speakingTimeoutMs?: number;
+  /**
+   * The quietest RFC 6464 audio level (in dBov, 0 the loudest, -127 silence) that counts as
+   * speaking. Applies to senders that send audio levels (browsers do); for the others every
+   * packet counts.
+   * @defaultValue -60
+   */
+  readonly speakingThresholdDbov?: number;
   /** Time source. @defaultValue `Date.now` */
   readonly clock?: Clock;
   /** Timer source. @defaultValue Node's `setTimeout` */
@@ -42,7 +53,10 @@ export interface WeriftMediaBackendOptions {
 export const DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS = {
   slots: 8,
   speakingTimeoutMs: 200,
-} as const satisfies Required<Pick<WeriftMediaBackendOptions, 'slots' | 'speakingTimeoutMs'>>;
+  speakingThresholdDbov: -60,
+} as const satisfies Required<
+  Pick<WeriftMediaBackendOptions, 'slots' | 'speakingTimeoutMs' | 'speakingThresholdDbov'>
+>;
 
 /**
  * Opus as Discord sends it: 48 kHz, two channels.
@@ -62,26 +76,31 @@ function opus(): RTCRtpCodecParameters {
  * import { WeriftMediaBackend } from '@guildkit/sfu/werift';
  *
  * const backend = new WeriftMediaBackend({ peerConfig: { iceAdditionalHostAddresses: ['10.0.0.5'] } });
- * const room = backend.createRoom(channelId);
- * const { offer } = await room.join(userId);
- * await room.answer(userId, answerFromClient);
+ * const room = await backend.createRoom(channelId);
+ * const { offer } = await room.join(userId, {});
+ * await room.connect(userId, { answer: answerFromClient });
+ * await room.produce(userId, { kind: 'audio' });
  * ```
  */
-export class WeriftMediaBackend implements MediaBackend {
+export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
   readonly #rooms = new Map<string, WeriftMediaRoom>();
   readonly #peerConfig: RTCPeerConnectionConfig;
   readonly #slots: number;
   readonly #speakingTimeoutMs: number;
+  readonly #speakingThresholdDbov: number;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
 
   /**
    * @param options - see {@link WeriftMediaBackendOptions}.
    * @throws {@link SfuError} `GK_SFU_INVALID_OPTION` when `slots` is not a positive integer or
-   * `speakingTimeoutMs` not a positive number.
+   * `speakingTimeoutMs` not a positive number, or `speakingThresholdDbov` not in -127 … 0.
    */
   constructor(options: WeriftMediaBackendOptions = {}) {
-    const { slots, speakingTimeoutMs } = { ...DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS, ...options };
+    const { slots, speakingTimeoutMs, speakingThresholdDbov } = {
+      ...DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS,
+      ...options,
+    };
     if (!Number.isInteger(slots) || slots < 1) {
       throw new SfuError(
         SfuErrorCode.InvalidOption,
@@ -91,6 +110,13 @@ export class WeriftMediaBackend implements MediaBackend {
     if (!(speakingTimeoutMs > 0)) {
       throw new SfuError(SfuErrorCode.InvalidOption, 'speakingTimeoutMs must be positive');
     }
+    if (!(speakingThresholdDbov >= -127 && speakingThresholdDbov <= 0)) {
+      throw new SfuError(
+        SfuErrorCode.InvalidOption,
+        `speakingThresholdDbov must be between -127 and 0, got ${speakingThresholdDbov}`,
+      );
+    }
+    this.#speakingThresholdDbov = speakingThresholdDbov;
     this.#slots = slots;
     this.#speakingTimeoutMs = speakingTimeoutMs;
     this.#peerConfig = options.peerConfig ?? { iceServers: [] };
@@ -98,14 +124,27 @@ export class WeriftMediaBackend implements MediaBackend {
     this.#scheduler = options.scheduler ?? SYSTEM_SCHEDULER;
   }
 
-  createRoom(channelId: string): WeriftMediaRoom {
+  /**
+   * @returns `{ dialect: 'sdp' }`: clients answer the server's offer.
+   */
+  async hello(): Promise<SdpDialect['hello']> {
+    return { dialect: 'sdp' };
+  }
+
+  async createRoom(channelId: string): Promise<WeriftMediaRoom> {
     if (this.#rooms.has(channelId)) {
       throw new SfuError(SfuErrorCode.DuplicateRoom, `channel ${channelId} already has a room`);
     }
     const room = new WeriftMediaRoom(channelId, {
-      peerConfig: { iceServers: [], ...this.#peerConfig, codecs: { audio: [opus()] } },
+      peerConfig: {
+        iceServers: [],
+        ...this.#peerConfig,
+        codecs: { audio: [opus()] },
+        headerExtensions: { audio: [useAudioLevelIndication()] },
+      },
       slots: this.#slots,
       speakingTimeoutMs: this.#speakingTimeoutMs,
+      speakingThresholdDbov: this.#speakingThresholdDbov,
       clock: this.#clock,
       scheduler: this.#scheduler,
       onClose: () => this.#rooms.delete(channelId),

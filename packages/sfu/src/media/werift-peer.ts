@@ -3,6 +3,7 @@ import {
   RTCPeerConnection,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
+  RTP_EXTENSION_URI,
   type RtpPacket,
 } from 'werift';
 
@@ -21,8 +22,14 @@ export interface WeriftSlot {
  */
 export class WeriftPeer {
   readonly pc: RTCPeerConnection;
+  /** The receive-only section the participant's microphone arrives on. */
+  readonly uplink: RTCRtpTransceiver;
   readonly slots: readonly WeriftSlot[];
   canSpeak = true;
+  /** Set by `produce`: only then is the uplink forwarded. */
+  producing = false;
+  /** The negotiated id of the RFC 6464 audio-level extension on the uplink, once answered. */
+  audioLevelId: number | undefined;
 
   /**
    * @param config - the peer connection configuration.
@@ -32,6 +39,7 @@ export class WeriftPeer {
   constructor(config: RTCPeerConnectionConfig, slotCount: number, onRtp: (rtp: RtpPacket) => void) {
     this.pc = new RTCPeerConnection(config);
     const uplink = this.pc.addTransceiver('audio', { direction: 'recvonly' });
+    this.uplink = uplink;
     uplink.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => onRtp(rtp));
     });
@@ -50,6 +58,26 @@ export class WeriftPeer {
   async offer(): Promise<string> {
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.pc.localDescription?.sdp ?? '';
+  }
+
+  /**
+   * Applies the client's answer and learns the uplink's audio-level extension id.
+   *
+   * @param sdp - the client's answer.
+   */
+  async applyAnswer(sdp: string): Promise<void> {
+    const sections = sdp.match(/^m=audio /gm)?.length ?? 0;
+    const expected = this.slots.length + 1;
+    if (sections !== expected) {
+      throw new Error(`the answer has ${sections} audio sections, the offer ${expected}`);
+    }
+    if (!/^a=fingerprint:/m.test(sdp) || !/^a=ice-ufrag:/m.test(sdp)) {
+      throw new Error('the answer has no DTLS fingerprint or ICE credentials');
+    }
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    this.audioLevelId = this.uplink.headerExtensions.find(
+      (extension) => extension.uri === RTP_EXTENSION_URI.audioLevelIndication,
+    )?.id;
   }
 
   /**

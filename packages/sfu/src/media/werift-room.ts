@@ -2,7 +2,8 @@ import type { Clock, Scheduler } from '@guildkit/snowflake';
 import { EventEmitter } from 'eventemitter3';
 import type { RTCPeerConnectionConfig, RtpPacket } from 'werift';
 import { SfuError, SfuErrorCode } from '../errors.js';
-import type { MediaJoin, MediaRoom, MediaRoomEvents, MediaRoute } from './media-backend.js';
+import { isVoiced } from './audio-level.js';
+import type { MediaRoom, MediaRoomEvents, SdpConsumer, SdpDialect } from './media-backend.js';
 import { SpeakingDetector } from './speaking-detector.js';
 import { WeriftPeer, type WeriftSlot } from './werift-peer.js';
 
@@ -11,12 +12,13 @@ export interface WeriftRoomSettings {
   readonly peerConfig: RTCPeerConnectionConfig;
   readonly slots: number;
   readonly speakingTimeoutMs: number;
+  readonly speakingThresholdDbov: number;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly onClose: () => void;
 }
 
-function routeOf(slot: WeriftSlot): MediaRoute {
+function consumerOf(slot: WeriftSlot): SdpConsumer {
   return { mid: slot.transceiver.mid ?? '', sourcePeerId: slot.sourcePeerId };
 }
 
@@ -24,7 +26,10 @@ function routeOf(slot: WeriftSlot): MediaRoute {
  * A {@link MediaRoom} on werift: one peer connection per participant, its audio forwarded to a
  * slot in every other participant's connection. Create it with `WeriftMediaBackend.createRoom`.
  */
-export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements MediaRoom {
+export class WeriftMediaRoom
+  extends EventEmitter<MediaRoomEvents<SdpDialect>>
+  implements MediaRoom<SdpDialect>
+{
   readonly channelId: string;
   readonly #peers = new Map<string, WeriftPeer>();
   /** Peers whose offer is done; only they are bound to each other. */
@@ -49,8 +54,14 @@ export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements Me
     );
   }
 
-  async join(peerId: string): Promise<MediaJoin> {
+  async join(
+    peerId: string,
+    request: SdpDialect['joinRequest'],
+  ): Promise<SdpDialect['joinResponse']> {
     this.#assertOpen();
+    if (typeof request !== 'object' || request === null) {
+      throw new SfuError(SfuErrorCode.InvalidSignal, 'a join request is an object');
+    }
     if (this.#peers.has(peerId)) {
       throw new SfuError(SfuErrorCode.DuplicatePeer, `peer ${peerId} is already in the room`);
     }
@@ -75,27 +86,43 @@ export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements Me
       await peer.close();
       throw new SfuError(SfuErrorCode.NotConnected, `peer ${peerId} left while joining`);
     }
-    const routes: MediaRoute[] = [];
+    const consumers: SdpConsumer[] = [];
     for (const [otherId, other] of this.#peers) {
       if (!this.#ready.has(otherId)) continue;
       const mine = peer.bind(otherId);
-      if (mine) routes.push(routeOf(mine));
+      if (mine) consumers.push(consumerOf(mine));
       const theirs = other.bind(peerId);
-      if (theirs) this.#emitSafely('route', otherId, routeOf(theirs));
+      if (theirs) this.#emitSafely('consumer', otherId, consumerOf(theirs));
     }
     this.#ready.add(peerId);
-    return { offer, routes };
+    return { offer, consumers };
   }
 
-  async answer(peerId: string, sdp: string): Promise<void> {
+  async connect(peerId: string, request: SdpDialect['connectRequest']): Promise<void> {
     const peer = this.#peer(peerId);
+    const answer: unknown = (request as { answer?: unknown } | null)?.answer;
+    if (typeof answer !== 'string' || answer.length === 0) {
+      throw new SfuError(SfuErrorCode.InvalidSignal, 'a connect request carries the SDP answer');
+    }
     try {
-      await peer.pc.setRemoteDescription({ type: 'answer', sdp });
+      await peer.applyAnswer(answer);
     } catch (error) {
       throw new SfuError(SfuErrorCode.NegotiationFailed, `the answer of ${peerId} does not apply`, {
         cause: error,
       });
     }
+  }
+
+  async produce(
+    peerId: string,
+    request: SdpDialect['produceRequest'],
+  ): Promise<SdpDialect['produceResponse']> {
+    const peer = this.#peer(peerId);
+    if ((request as { kind?: unknown } | null)?.kind !== 'audio') {
+      throw new SfuError(SfuErrorCode.InvalidSignal, "a produce request has kind 'audio'");
+    }
+    peer.producing = true;
+    return { mid: peer.uplink.mid ?? '' };
   }
 
   async leave(peerId: string): Promise<void> {
@@ -105,7 +132,7 @@ export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements Me
     this.#speaking.stop(peerId);
     for (const [otherId, other] of this.#peers) {
       const freed = other.unbind(peerId);
-      if (freed) this.#emitSafely('route', otherId, routeOf(freed));
+      if (freed) this.#emitSafely('consumer', otherId, consumerOf(freed));
     }
     await peer.close();
   }
@@ -128,8 +155,10 @@ export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements Me
 
   #onRtp(peerId: string, rtp: RtpPacket): void {
     const sender = this.#peers.get(peerId);
-    if (!sender?.canSpeak) return;
-    this.#speaking.packet(peerId);
+    if (!sender?.producing || !sender.canSpeak) return;
+    if (isVoiced(rtp, sender.audioLevelId, this.#settings.speakingThresholdDbov)) {
+      this.#speaking.packet(peerId);
+    }
     for (const [otherId, other] of this.#peers) {
       if (otherId === peerId) continue;
       const slot = other.slotOf(peerId);
@@ -150,9 +179,12 @@ export class WeriftMediaRoom extends EventEmitter<MediaRoomEvents> implements Me
     }
   }
 
-  #emitSafely<E extends keyof MediaRoomEvents>(event: E, ...args: MediaRoomEvents[E]): void {
+  #emitSafely<E extends keyof MediaRoomEvents<SdpDialect>>(
+    event: E,
+    ...args: MediaRoomEvents<SdpDialect>[E]
+  ): void {
     try {
-      (this.emit as (event: E, ...rest: MediaRoomEvents[E]) => boolean)(event, ...args);
+      (this.emit as (event: E, ...rest: MediaRoomEvents<SdpDialect>[E]) => boolean)(event, ...args);
     } catch {
       // A listener's throw must not break forwarding for everyone else in the room.
     }

@@ -8,17 +8,17 @@ import { LOOPBACK_PEER_CONFIG, WeriftTestClient } from '../support/werift-client
 const PACKETS = 50;
 const NDC_SSRC = 0x5eed_0001;
 const backend = new WeriftMediaBackend({ peerConfig: LOOPBACK_PEER_CONFIG, slots: 3 });
-const room = backend.createRoom('222222222222222222');
+const room = await backend.createRoom('222222222222222222');
 const alice = new WeriftTestClient('alice');
 const ndc = new NdcTestClient('ndc', NDC_SSRC);
 const bob = new WeriftTestClient('bob');
 const werift = [alice, bob];
-/** The source each of ndc's slot mids carries, from its join routes and later `route` events. */
+/** The source each of ndc's slot mids carries, from its join routes and later `consumer` events. */
 const ndcSlots = new Map<string, string | null>();
 const speaking: Array<[string, boolean]> = [];
 let ndcOffer = '';
-room.on('route', (peerId, route) => {
-  if (peerId === 'ndc') ndcSlots.set(route.mid, route.sourcePeerId);
+room.on('consumer', (peerId, consumer) => {
+  if (peerId === 'ndc') ndcSlots.set(consumer.mid, consumer.sourcePeerId);
 });
 room.on('speaking', (peerId, on) => speaking.push([peerId, on]));
 
@@ -52,20 +52,23 @@ const range = (from: number, to: number): number[] =>
 
 describe('a libdatachannel client in a WeriftMediaBackend room', () => {
   it('answers the server offer with a BUNDLEd, SSRC-declaring answer and connects next to werift clients', async () => {
-    const { offer: aliceOffer } = await room.join('alice');
-    await room.answer('alice', await alice.answer(aliceOffer));
+    const { offer: aliceOffer } = await room.join('alice', {});
+    await room.connect('alice', { answer: await alice.answer(aliceOffer) });
+    await room.produce('alice', { kind: 'audio' });
 
-    const { offer, routes } = await room.join('ndc');
+    const { offer, consumers } = await room.join('ndc', {});
     ndcOffer = offer;
-    for (const route of routes) ndcSlots.set(route.mid, route.sourcePeerId);
+    for (const consumer of consumers) ndcSlots.set(consumer.mid, consumer.sourcePeerId);
     const answer = await ndc.answer(offer);
     expect(answer).toMatch(/^a=group:BUNDLE 0 1 2 3$/m);
     expect(answer).toMatch(new RegExp(`^a=ssrc:${NDC_SSRC} cname:`, 'm'));
     expect(answer).toMatch(/^a=candidate:.* 127\.0\.0\.1 \d+ typ host/m);
-    await room.answer('ndc', answer);
+    await room.connect('ndc', { answer });
+    await room.produce('ndc', { kind: 'audio' });
 
-    const { offer: bobOffer } = await room.join('bob');
-    await room.answer('bob', await bob.answer(bobOffer));
+    const { offer: bobOffer } = await room.join('bob', {});
+    await room.connect('bob', { answer: await bob.answer(bobOffer) });
+    await room.produce('bob', { kind: 'audio' });
 
     await Promise.all([ndc.connected(), alice.connected(), bob.connected()]);
     await sleep(300);

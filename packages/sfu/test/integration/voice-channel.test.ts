@@ -6,7 +6,7 @@ import {
   VoiceStates,
   VoiceTokens,
 } from '@guildkit/sfu';
-import { type MediaRoom, WeriftMediaBackend } from '@guildkit/sfu/werift';
+import { type MediaRoom, type SdpDialect, WeriftMediaBackend } from '@guildkit/sfu/werift';
 import { ManualScheduler } from '@guildkit/testkit';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { cleanup } from 'node-datachannel';
@@ -63,14 +63,14 @@ afterAll(async () => {
 });
 
 /** The lounge's room on each node, created by the first join there. */
-const rooms = new Map<string, MediaRoom>();
+const rooms = new Map<string, MediaRoom<SdpDialect>>();
 
-function roomOn(nodeId: string): MediaRoom {
+async function roomOn(nodeId: string): Promise<MediaRoom<SdpDialect>> {
   const existing = rooms.get(nodeId);
   if (existing !== undefined) return existing;
   const backend = nodes.get(nodeId);
   if (backend === undefined) throw new Error(`no node ${nodeId}`);
-  const room = backend.createRoom(LOUNGE);
+  const room = await backend.createRoom(LOUNGE);
   rooms.set(nodeId, room);
   return room;
 }
@@ -94,9 +94,10 @@ async function joinVoice(client: Client, sessionId: string): Promise<string> {
     sessionId,
   });
   const claims = tokens.verify(token, { nodeId, channelId: LOUNGE });
-  const room = roomOn(nodeId);
-  const { offer } = await room.join(claims.userId);
-  await room.answer(claims.userId, await client.answer(offer));
+  const room = await roomOn(nodeId);
+  const { offer } = await room.join(claims.userId, {});
+  await room.connect(claims.userId, { answer: await client.answer(offer) });
+  await room.produce(claims.userId, { kind: 'audio' });
   room.setCanSpeak(claims.userId, voice.canSpeak(GUILD, claims.userId));
   return token;
 }
@@ -162,7 +163,7 @@ describe('a voice channel through the control plane and the werift backend', () 
   it('stops forwarding a server-muted member and one who lost SPEAK; a leaver hears nothing more', async () => {
     voice.setServerMute(MODERATOR, GUILD, 'u3', true);
     permissions.set('u4', MEMBER & ~PermissionFlagsBits.Speak);
-    const room = roomOn('sfu-a');
+    const room = await roomOn('sfu-a');
     for (const id of ['u3', 'u4']) room.setCanSpeak(id, voice.canSpeak(GUILD, id));
     voice.update(GUILD, 'u2', 's2', { channel_id: null, self_mute: false, self_deaf: false });
     await room.leave('u2');

@@ -1,18 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MediaRoute } from '../../src/media/media-backend.js';
+import type { SdpConsumer } from '../../src/media/media-backend.js';
 import { WeriftMediaBackend } from '../../src/werift.js';
 import { LOOPBACK_PEER_CONFIG, WeriftTestClient } from '../support/werift-client.js';
 
 const PACKETS = 50;
 const backend = new WeriftMediaBackend({ peerConfig: LOOPBACK_PEER_CONFIG, slots: 4 });
-const room = backend.createRoom('111111111111111111');
+const room = await backend.createRoom('111111111111111111');
 const clients = ['alice', 'bob', 'carol'].map((id) => new WeriftTestClient(id));
 const [alice, bob, carol] = clients as [WeriftTestClient, WeriftTestClient, WeriftTestClient];
 const speaking: Array<[string, boolean]> = [];
-const routes: Array<[string, MediaRoute]> = [];
+const routes: Array<[string, SdpConsumer]> = [];
 room.on('speaking', (peerId, on) => speaking.push([peerId, on]));
-room.on('route', (peerId, route) => routes.push([peerId, route]));
+room.on('consumer', (peerId, consumer) => routes.push([peerId, consumer]));
 
 afterAll(async () => {
   await backend.close();
@@ -43,11 +43,12 @@ const range = (from: number, to: number): number[] =>
 
 describe('WeriftMediaBackend on 127.0.0.1', () => {
   it('connects three werift clients through server offers', async () => {
-    const joinRoutes = new Map<string, readonly MediaRoute[]>();
+    const joinRoutes = new Map<string, readonly SdpConsumer[]>();
     for (const client of clients) {
-      const { offer, routes: bound } = await room.join(client.id);
-      joinRoutes.set(client.id, bound);
-      await room.answer(client.id, await client.answer(offer));
+      const { offer, consumers } = await room.join(client.id, {});
+      joinRoutes.set(client.id, consumers);
+      await room.connect(client.id, { answer: await client.answer(offer) });
+      await room.produce(client.id, { kind: 'audio' });
     }
     await Promise.all(clients.map((client) => client.connected()));
     await sleep(500);
@@ -107,8 +108,8 @@ describe('WeriftMediaBackend on 127.0.0.1', () => {
 
   it('rejects calls for unknown peers and after close with stable codes', async () => {
     await expect(room.leave('bob')).rejects.toMatchObject({ code: 'GK_SFU_NOT_CONNECTED' });
-    await expect(room.join('alice')).rejects.toMatchObject({ code: 'GK_SFU_DUPLICATE_PEER' });
+    await expect(room.join('alice', {})).rejects.toMatchObject({ code: 'GK_SFU_DUPLICATE_PEER' });
     await room.close();
-    await expect(room.join('dave')).rejects.toMatchObject({ code: 'GK_SFU_ROOM_CLOSED' });
+    await expect(room.join('dave', {})).rejects.toMatchObject({ code: 'GK_SFU_ROOM_CLOSED' });
   });
 });

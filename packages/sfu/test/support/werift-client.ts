@@ -3,8 +3,11 @@ import {
   RTCPeerConnection,
   type RTCPeerConnectionConfig,
   RTCRtpCodecParameters,
+  RTP_EXTENSION_URI,
   RtpHeader,
   RtpPacket,
+  serializeAudioLevelIndication,
+  useAudioLevelIndication,
 } from 'werift';
 
 /** Loopback-only ICE: host candidates on 127.0.0.1, no STUN/TURN, pairs filtered to loopback. */
@@ -49,6 +52,7 @@ export class WeriftTestClient {
           new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }),
         ],
       },
+      headerExtensions: { audio: [useAudioLevelIndication()] },
     });
     this.pc.onTrack.subscribe((track) => {
       const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track === track);
@@ -95,9 +99,10 @@ export class WeriftTestClient {
   /**
    * Sends one Opus-like packet whose payload names this client and a running counter.
    *
+   * @param levelDbov - an RFC 6464 audio level to attach (0 loudest, -127 silence), if any.
    * @returns the packet's counter.
    */
-  send(): number {
+  send(levelDbov?: number): number {
     const header = new RtpHeader({
       payloadType: 111,
       sequenceNumber: this.#sequenceNumber++ & 0xffff,
@@ -105,6 +110,15 @@ export class WeriftTestClient {
       ssrc: 1234,
       marker: false,
     });
+    if (levelDbov !== undefined) {
+      const id = this.pc
+        .getTransceivers()[0]
+        ?.headerExtensions.find(
+          (extension) => extension.uri === RTP_EXTENSION_URI.audioLevelIndication,
+        )?.id;
+      if (id === undefined) throw new Error(`${this.id} did not negotiate audio levels`);
+      header.extensions = [{ id, payload: serializeAudioLevelIndication(-levelDbov) }];
+    }
     this.#timestamp += 960;
     const counter = this.#counter++;
     this.#track.writeRtp(new RtpPacket(header, Buffer.from(`${this.id}:${counter}`)));

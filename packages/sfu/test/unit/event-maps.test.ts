@@ -5,7 +5,7 @@ import type {
   VoiceState,
   VoiceStatesEvents,
 } from '@guildkit/sfu';
-import type { MediaRoomEvents, MediaRoute } from '@guildkit/sfu/werift';
+import type { MediaRoomEvents, SdpConsumer, SdpDialect } from '@guildkit/sfu/werift';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('event maps', () => {
@@ -26,10 +26,12 @@ describe('event maps', () => {
   });
 
   it('locks MediaRoomEvents', () => {
-    expectTypeOf<keyof MediaRoomEvents>().toEqualTypeOf<'speaking' | 'route'>();
+    expectTypeOf<keyof MediaRoomEvents>().toEqualTypeOf<'speaking' | 'consumer'>();
     expectTypeOf<MediaRoomEvents['speaking']>().toEqualTypeOf<
       [peerId: string, speaking: boolean]
     >();
-    expectTypeOf<MediaRoomEvents['route']>().toEqualTypeOf<[peerId: string, route: MediaRoute]>();
+    expectTypeOf<MediaRoomEvents<SdpDialect>['consumer']>().toEqualTypeOf<
+      [peerId: string, consumer: SdpConsumer]
+    >();
   });
 });
