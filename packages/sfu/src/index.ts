@@ -15,6 +15,22 @@ export {
   type SfuNodeState,
 } from './allocation/registry-options.js';
 export { SfuError, SfuErrorCode } from './errors.js';
+export type {
+  MediaBackend,
+  MediaDialect,
+  MediaRoom,
+  MediaRoomEvents,
+  SdpConsumer,
+  SdpDialect,
+} from './media/media-backend.js';
+export {
+  parseVoiceClientMessage,
+  type VoiceClientMessage,
+  type VoiceClientOp,
+  type VoiceServerMessage,
+} from './signaling/messages.js';
+export { VoiceNode, type VoiceNodeOptions } from './signaling/voice-node.js';
+export type { VoiceSession } from './signaling/voice-session.js';
 export {
   DEFAULT_VOICE_TOKENS_OPTIONS,
   type VoiceTokenClaims,
