@@ -10,6 +10,7 @@ import {
 } from '@guildkit/permissions';
 import { HashRing, planReshard, shardIdForGuild } from '@guildkit/sharding';
 import { type Clock, deconstruct, SnowflakeGenerator } from '@guildkit/snowflake';
+import { demoVoice } from './voice.js';
 
 /** Options for {@link runDemo}. */
 export interface DemoOptions {
@@ -134,4 +135,5 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const ids = demoSnowflakes(options.write, clock);
   demoPermissions(options.write, clock, ids);
   await demoSharding(options.write);
+  await demoVoice(options.write);
 }

@@ -3,10 +3,16 @@ import { describe, expect, it } from 'vitest';
 
 const FIXED_NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
-async function demoOutput(): Promise<string[]> {
-  const lines: string[] = [];
-  await runDemo({ write: (line) => lines.push(line), clock: { now: () => FIXED_NOW } });
-  return lines;
+let output: Promise<string[]> | undefined;
+
+/** The demo's lines, from one run shared by the tests (the voice section takes a few seconds). */
+function demoOutput(): Promise<string[]> {
+  output ??= (async () => {
+    const lines: string[] = [];
+    await runDemo({ write: (line) => lines.push(line), clock: { now: () => FIXED_NOW } });
+    return lines;
+  })();
+  return output;
 }
 
 describe('primitives demo', () => {
@@ -45,4 +51,16 @@ describe('primitives demo', () => {
     expect(lines.some((line) => /adding gateway-d moved \d+ of 16 shards/.test(line))).toBe(true);
     expect(lines).toContain('  resharding 16 -> 32: shard 2 splits into 2 and 18');
   });
+
+  it('puts two members in a voice channel on the allocated node; each hears the other in order and sees the speaking', async () => {
+    const lines = await demoOutput();
+    for (const name of ['alice', 'bob']) {
+      expect(lines).toContain(
+        `  ${name} joined voice on sfu-eu-1 (127.0.0.1): hello → joined → connected → produced`,
+      );
+    }
+    expect(lines).toContain("  alice heard 25 of bob's 25 packets, in order");
+    expect(lines).toContain("  bob heard 25 of alice's 25 packets, in order");
+    expect(lines).toContain('  alice saw bob speaking: true then false');
+  }, 20_000);
 });

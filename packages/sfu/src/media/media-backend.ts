@@ -172,6 +172,11 @@ export interface MediaRoom<D extends MediaDialect = MediaDialect>
  */
 export interface MediaBackend<D extends MediaDialect = MediaDialect> {
   /**
+   * Type-level only, never set: names the backend's dialect so that `new VoiceNode({ backend })`
+   * infers it.
+   */
+  readonly dialectType?: D;
+  /**
    * What a client needs before it joins a room of this backend.
    *
    * @returns the dialect name and, for ORTC, the router's RTP capabilities.

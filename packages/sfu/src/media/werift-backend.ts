@@ -83,6 +83,7 @@ function opus(): RTCRtpCodecParameters {
  * ```
  */
 export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
+  declare readonly dialectType?: SdpDialect;
   readonly #rooms = new Map<string, WeriftMediaRoom>();
   readonly #peerConfig: RTCPeerConnectionConfig;
   readonly #slots: number;
