@@ -13,7 +13,8 @@ import { WeriftMediaRoom } from './werift-room.js';
 export interface WeriftMediaBackendOptions {
   /**
    * werift peer connection settings (ICE addresses, ports, candidate filters). Codecs are always
-   * Opus 48 kHz stereo, and the RFC 6464 audio-level header extension is always offered.
+   * Opus 48 kHz stereo, the RFC 6464 audio-level header extension is always offered, and every
+   * section is bundled on one transport (`bundlePolicy: 'max-bundle'`).
    * @defaultValue no ICE servers
    */
   readonly peerConfig?: RTCPeerConnectionConfig;
@@ -140,6 +141,7 @@ export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
       peerConfig: {
         iceServers: [],
         ...this.#peerConfig,
+        bundlePolicy: 'max-bundle',
         codecs: { audio: [opus()] },
         headerExtensions: { audio: [useAudioLevelIndication()] },
       },

@@ -3,6 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WeriftMediaBackend } from '../../src/werift.js';
 import { LOOPBACK_PEER_CONFIG, WeriftTestClient } from '../support/werift-client.js';
 
+/** UDP sockets open in this process, by Node's own count. */
+const udpSockets = (): number =>
+  process.getActiveResourcesInfo().filter((resource) => resource === 'UDPWrap').length;
+const udpBefore = udpSockets();
 const backend = new WeriftMediaBackend({
   peerConfig: LOOPBACK_PEER_CONFIG,
   slots: 2,
@@ -83,4 +87,12 @@ describe('the SDP dialect of WeriftMediaBackend', () => {
       ['alice', false],
     ]);
   }, 10_000);
+
+  it('closes every socket it opened: one bundled transport per participant, released on close', async () => {
+    expect(udpSockets() - udpBefore).toBeGreaterThan(0);
+    await backend.close();
+    await Promise.all([alice.close(), bob.close()]);
+    await sleep(100);
+    expect(udpSockets()).toBe(udpBefore);
+  });
 });
