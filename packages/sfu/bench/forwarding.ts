@@ -1,149 +1,70 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { WeriftMediaBackend } from '@guildkit/sfu/werift';
-import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
-import { LOOPBACK_PEER_CONFIG, WeriftTestClient } from '../test/support/werift-client.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { ClientProcess, pinProcess } from './forwarding/client-process.js';
+import { PACKET_INTERVAL_MS } from './forwarding/protocol.js';
+import { type Row, table, verdict } from './forwarding/report.js';
+import { allSpeakingRooms, directPair, oneSpeaker } from './forwarding/scenarios.js';
 
-/** Opus sends one packet per 20 ms per speaker. */
-const PACKET_INTERVAL_MS = 20;
-
-interface Figures {
-  readonly name: string;
-  readonly packetsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuMicrosPerPacket: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return (
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-  );
-}
-
-/** Every participant of one room speaks at Opus's rate for `seconds`; each hears all others. */
-async function sfuRoom(participants: number, seconds: number): Promise<Figures> {
-  const backend = new WeriftMediaBackend({ peerConfig: LOOPBACK_PEER_CONFIG, slots: participants });
-  const room = await backend.createRoom('111111111111111111');
-  const clients = Array.from({ length: participants }, (_, i) => new WeriftTestClient(`p${i}`));
-  try {
-    for (const client of clients) {
-      const { offer } = await room.join(client.id, {});
-      await room.connect(client.id, { answer: await client.answer(offer) });
-      await room.produce(client.id, { kind: 'audio' });
-    }
-    await Promise.all(clients.map((client) => client.connected()));
-    await sleep(500);
-    const sentAt = new Map<string, number>();
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    while (performance.now() - started < seconds * 1000) {
-      for (const client of clients) sentAt.set(`${client.id}:${client.send()}`, performance.now());
-      await sleep(PACKET_INTERVAL_MS);
-    }
-    await sleep(300);
-    const used = process.cpuUsage(cpu);
-    const latencies: number[] = [];
-    for (const client of clients)
-      for (const packet of client.received) {
-        const sent = sentAt.get(`${packet.senderId}:${packet.counter}`);
-        if (sent !== undefined) latencies.push(packet.at - sent);
-      }
-    latencies.sort((a, b) => a - b);
-    return {
-      name: `SFU room of ${participants} (${participants} speakers × ${participants - 1} listeners)`,
-      packetsPerSecond: latencies.length / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      cpuMicrosPerPacket: (used.user + used.system) / Math.max(1, latencies.length),
-    };
-  } finally {
-    await backend.close();
-    await Promise.all(clients.map((client) => client.close()));
-  }
-}
-
-/** The floor: one werift peer sending straight to another, same rate, same process. */
-async function directPair(seconds: number): Promise<Figures> {
-  const sender = new RTCPeerConnection(LOOPBACK_PEER_CONFIG);
-  const receiver = new RTCPeerConnection(LOOPBACK_PEER_CONFIG);
-  const track = new MediaStreamTrack({ kind: 'audio' });
-  sender.addTransceiver(track, { direction: 'sendonly' });
-  const arrivals: number[] = [];
-  const sentAt: number[] = [];
-  receiver.onTrack.subscribe((incoming) =>
-    incoming.onReceiveRtp.subscribe((rtp) => {
-      const counter = rtp.payload.readUInt32BE(0);
-      const sent = sentAt[counter];
-      if (sent !== undefined) arrivals.push(performance.now() - sent);
-    }),
-  );
-  try {
-    await sender.setLocalDescription(await sender.createOffer());
-    await receiver.setRemoteDescription(sender.localDescription ?? { type: 'offer', sdp: '' });
-    await receiver.setLocalDescription(await receiver.createAnswer());
-    await sender.setRemoteDescription(receiver.localDescription ?? { type: 'answer', sdp: '' });
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (sender.connectionState === 'connected') resolve();
-        else setTimeout(check, 20);
-      };
-      check();
-    });
-    await sleep(500);
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    let counter = 0;
-    while (performance.now() - started < seconds * 1000) {
-      const payload = Buffer.alloc(80);
-      payload.writeUInt32BE(counter, 0);
-      sentAt[counter] = performance.now();
-      const header = new RtpHeader({
-        payloadType: 111,
-        sequenceNumber: counter & 0xffff,
-        timestamp: counter * 960,
-        ssrc: 42,
-        marker: false,
-      });
-      track.writeRtp(new RtpPacket(header, payload));
-      counter += 1;
-      await sleep(PACKET_INTERVAL_MS);
-    }
-    await sleep(300);
-    const used = process.cpuUsage(cpu);
-    arrivals.sort((a, b) => a - b);
-    return {
-      name: 'direct werift peer to peer (the floor)',
-      packetsPerSecond: arrivals.length / seconds,
-      p50Ms: percentile(arrivals, 50),
-      p99Ms: percentile(arrivals, 99),
-      cpuMicrosPerPacket: (used.user + used.system) / Math.max(1, arrivals.length),
-    };
-  } finally {
-    track.stop();
-    await Promise.all([sender.close(), receiver.close()]);
-  }
+/**
+ * @param name - an environment variable.
+ * @param fallback - its default.
+ * @returns its value as a positive number, else `fallback`.
+ */
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /**
- * Forwarding by the werift backend against a direct werift connection, all peers in this
- * process over 127.0.0.1: delivered packets/s, latency sender → receiver, and the process's
- * CPU per delivered packet (clients' SRTP included, so the SFU's own share is lower).
+ * Forwarding capacity and added latency of the werift backend. The SFU (backend and rooms) runs
+ * in this process; the clients run in one child process and send Opus-rate RTP (one
+ * 80–160-byte packet per 20 ms per speaker) stamped with the send time, which every receiver
+ * turns into a latency sample. With `taskset` the SFU is pinned to CPU 0 and the clients to
+ * CPU 1, and only the SFU's CPU time counts as forwarding cost.
  *
- * @returns a Markdown table.
+ * Rows, with werift clients (as a browser would run them, audio level included): a direct werift
+ * pair inside the client process (the floor), a room of 5 and rooms of 9 with everyone speaking
+ * (one more room of 9 per row until a core saturates or packets are lost), one speaker heard by
+ * 16, 32 and 64 listeners. Then rooms of 9 again with libdatachannel clients, whose SRTP runs in
+ * native code: werift clients saturate their core before the SFU does, these let the sweep
+ * reach the SFU's limit.
+ *
+ * Knobs: `GUILDKIT_SFU_BENCH_SECONDS` (sending window per row, default 4),
+ * `GUILDKIT_SFU_BENCH_MAX_ROOMS` (rooms of 9 at most per sweep, default 8),
+ * `GUILDKIT_SFU_BENCH_PIN=0` (no CPU pinning).
+ *
+ * @param seconds - the sending window per row.
+ * @returns a Markdown section with the table and the verdicts.
  */
-export async function forwardingBench(seconds = 5): Promise<string> {
-  const rows = [await directPair(seconds)];
-  for (const participants of [2, 5, 9]) rows.push(await sfuRoom(participants, seconds));
-  const lines = [
+export async function forwardingBench(
+  seconds = envNumber('GUILDKIT_SFU_BENCH_SECONDS', 4),
+): Promise<string> {
+  const maxRooms = envNumber('GUILDKIT_SFU_BENCH_MAX_ROOMS', 8);
+  const loadBefore = loadavg()[0] ?? 0;
+  const pin = process.env['GUILDKIT_SFU_BENCH_PIN'] !== '0' && availableParallelism() >= 2;
+  const pinned = pin && pinProcess(process.pid, '0');
+  const clients = new ClientProcess(pinned ? 1 : undefined);
+  const rows: Row[] = [];
+  try {
+    rows.push(await directPair(clients, seconds));
+    rows.push(...(await allSpeakingRooms(clients, 'werift', 5, 1, seconds)));
+    rows.push(...(await allSpeakingRooms(clients, 'werift', 9, maxRooms, seconds)));
+    rows.push(...(await oneSpeaker(clients, [16, 32, 64], seconds)));
+    rows.push(...(await allSpeakingRooms(clients, 'libdatachannel', 9, maxRooms, seconds)));
+  } finally {
+    clients.stop();
+    if (pinned) pinProcess(process.pid, `0-${availableParallelism() - 1}`);
+  }
+  const placement = pinned ? 'SFU pinned to CPU 0, clients to CPU 1' : 'processes not pinned';
+  return [
     `### werift forwarding: Opus-rate speakers (one packet per ${PACKET_INTERVAL_MS} ms each), ${seconds} s per row`,
     '',
-    '| setup | delivered packets/s | p50 | p99 | CPU µs per delivered packet (whole process) |',
-    '| --- | ---: | ---: | ---: | ---: |',
-  ];
-  for (const row of rows)
-    lines.push(
-      `| ${row.name} | ${row.packetsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(2)} ms | ${row.p99Ms.toFixed(2)} ms | ${row.cpuMicrosPerPacket.toFixed(0)} |`,
-    );
-  return `${lines.join('\n')}\n`;
+    `SFU in the bench process, clients in one child process, over 127.0.0.1; ${placement}; load average before the run ${loadBefore.toFixed(2)}.`,
+    '',
+    ...table(rows),
+    '',
+    verdict(rows, 'werift'),
+    '',
+    verdict(rows, 'libdatachannel'),
+    '',
+  ].join('\n');
 }

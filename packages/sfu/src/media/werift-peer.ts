@@ -1,19 +1,22 @@
 import {
-  MediaStreamTrack,
   RTCPeerConnection,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
   RTP_EXTENSION_URI,
   type RtpPacket,
 } from 'werift';
+import { RtpForwarder } from './rtp-forwarder.js';
+import { WeriftRtpSink } from './werift-rtp-sink.js';
+
+/** The backend negotiates Opus only, at 48 kHz. */
+const OPUS_CLOCK_RATE = 48_000;
 
 /** One send-only audio slot of a peer's session, bound to at most one source at a time. */
 export interface WeriftSlot {
   readonly transceiver: RTCRtpTransceiver;
-  readonly track: MediaStreamTrack;
+  /** Sends the bound source's packets on this slot's SSRC, contiguous across rebinding. */
+  readonly forwarder: RtpForwarder;
   sourcePeerId: string | null;
-  /** Set on rebinding, so the next packet re-bases sequence numbers and timestamps. */
-  rebase: boolean;
 }
 
 /**
@@ -25,6 +28,7 @@ export class WeriftPeer {
   /** The receive-only section the participant's microphone arrives on. */
   readonly uplink: RTCRtpTransceiver;
   readonly slots: readonly WeriftSlot[];
+  readonly #bySource = new Map<string, WeriftSlot>();
   canSpeak = true;
   /** Set by `produce`: only then is the uplink forwarded. */
   producing = false;
@@ -44,9 +48,11 @@ export class WeriftPeer {
       track.onReceiveRtp.subscribe((rtp) => onRtp(rtp));
     });
     this.slots = Array.from({ length: slotCount }, () => {
-      const track = new MediaStreamTrack({ kind: 'audio' });
-      const transceiver = this.pc.addTransceiver(track, { direction: 'sendonly' });
-      return { transceiver, track, sourcePeerId: null, rebase: false };
+      // No MediaStreamTrack: packets go to the forwarder's sink, never through a track.
+      const transceiver = this.pc.addTransceiver('audio', { direction: 'sendonly' });
+      const sink = new WeriftRtpSink(transceiver.sender, this.pc.cname);
+      const forwarder = new RtpForwarder(sink, OPUS_CLOCK_RATE);
+      return { transceiver, forwarder, sourcePeerId: null };
     });
   }
 
@@ -90,7 +96,8 @@ export class WeriftPeer {
     const slot = this.slots.find((candidate) => candidate.sourcePeerId === null);
     if (!slot) return undefined;
     slot.sourcePeerId = sourcePeerId;
-    slot.rebase = true;
+    slot.forwarder.rebase();
+    this.#bySource.set(sourcePeerId, slot);
     return slot;
   }
 
@@ -103,6 +110,7 @@ export class WeriftPeer {
   unbind(sourcePeerId: string): WeriftSlot | undefined {
     const slot = this.slotOf(sourcePeerId);
     if (slot) slot.sourcePeerId = null;
+    this.#bySource.delete(sourcePeerId);
     return slot;
   }
 
@@ -111,27 +119,24 @@ export class WeriftPeer {
    * @returns the slot carrying it, if any.
    */
   slotOf(sourcePeerId: string): WeriftSlot | undefined {
-    return this.slots.find((slot) => slot.sourcePeerId === sourcePeerId);
+    return this.#bySource.get(sourcePeerId);
   }
 
   /**
-   * Forwards one packet on `slot`; werift's sender rewrites SSRC and payload type, and the first
-   * packet after a rebinding re-bases the sequence so the slot's stream stays contiguous.
+   * Forwards one packet of `sourcePeerId` on the slot carrying it, if any. The slot's own SSRC
+   * and payload type replace the source's, and the first packet after a rebinding continues the
+   * slot's sequence numbers and timestamps.
    *
-   * @param slot - one of this peer's slots.
-   * @param rtp - the source packet (not mutated).
+   * @param sourcePeerId - the participant that sent the packet.
+   * @param rtp - the source packet (not mutated, shared by every receiver).
+   * @param now - the current wall-clock time in ms.
    */
-  forward(slot: WeriftSlot, rtp: RtpPacket): void {
-    if (slot.rebase) {
-      slot.transceiver.sender.replaceRTP(rtp.header, true);
-      slot.rebase = false;
-    }
-    slot.track.writeRtp(rtp.clone());
+  forward(sourcePeerId: string, rtp: RtpPacket, now: number): void {
+    this.#bySource.get(sourcePeerId)?.forwarder.forward(rtp, now);
   }
 
   /** Closes the peer connection. */
   async close(): Promise<void> {
-    for (const slot of this.slots) slot.track.stop();
     await this.pc.close();
   }
 }

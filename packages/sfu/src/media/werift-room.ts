@@ -159,10 +159,9 @@ export class WeriftMediaRoom
     if (isVoiced(rtp, sender.audioLevelId, this.#settings.speakingThresholdDbov)) {
       this.#speaking.packet(peerId);
     }
-    for (const [otherId, other] of this.#peers) {
-      if (otherId === peerId) continue;
-      const slot = other.slotOf(peerId);
-      if (slot) other.forward(slot, rtp);
+    const now = this.#settings.clock.now();
+    for (const other of this.#peers.values()) {
+      if (other !== sender) other.forward(peerId, rtp, now);
     }
   }
 
