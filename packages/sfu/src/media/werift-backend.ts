@@ -19,10 +19,18 @@ export interface WeriftMediaBackendOptions {
    */
   readonly peerConfig?: RTCPeerConnectionConfig;
   /**
-   * Receive slots offered to each participant, so a room holds `slots + 1` participants.
+   * Receive slots offered to each participant: how many others it hears at once. Up to
+   * `slots + 1` participants every slot carries one participant for good; past that, slots go
+   * to the last speakers (a silent participant's slot is taken by a new speaker after the
+   * speaking timeout, with a `consumer` notice).
    * @defaultValue 8
    */
   readonly slots?: number;
+  /**
+   * Participants a room holds; a join past it fails with `GK_SFU_CHANNEL_FULL`.
+   * @defaultValue 99 (Discord's largest `user_limit`)
+   */
+  readonly maxParticipants?: number;
   /**
    * Silence after which a participant stops speaking.
    * @defaultValue 200
@@ -53,10 +61,14 @@ export interface WeriftMediaBackendOptions {
  */
 export const DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS = {
   slots: 8,
+  maxParticipants: 99,
   speakingTimeoutMs: 200,
   speakingThresholdDbov: -60,
 } as const satisfies Required<
-  Pick<WeriftMediaBackendOptions, 'slots' | 'speakingTimeoutMs' | 'speakingThresholdDbov'>
+  Pick<
+    WeriftMediaBackendOptions,
+    'slots' | 'maxParticipants' | 'speakingTimeoutMs' | 'speakingThresholdDbov'
+  >
 >;
 
 /**
@@ -88,6 +100,7 @@ export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
   readonly #rooms = new Map<string, WeriftMediaRoom>();
   readonly #peerConfig: RTCPeerConnectionConfig;
   readonly #slots: number;
+  readonly #maxParticipants: number;
   readonly #speakingTimeoutMs: number;
   readonly #speakingThresholdDbov: number;
   readonly #clock: Clock;
@@ -95,11 +108,12 @@ export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
 
   /**
    * @param options - see {@link WeriftMediaBackendOptions}.
-   * @throws {@link SfuError} `GK_SFU_INVALID_OPTION` when `slots` is not a positive integer or
+   * @throws {@link SfuError} `GK_SFU_INVALID_OPTION` when `slots` is not a positive integer,
+   * `maxParticipants` not an integer of at least 2, or
    * `speakingTimeoutMs` not a positive number, or `speakingThresholdDbov` not in -127 … 0.
    */
   constructor(options: WeriftMediaBackendOptions = {}) {
-    const { slots, speakingTimeoutMs, speakingThresholdDbov } = {
+    const { slots, maxParticipants, speakingTimeoutMs, speakingThresholdDbov } = {
       ...DEFAULT_WERIFT_MEDIA_BACKEND_OPTIONS,
       ...options,
     };
@@ -109,6 +123,13 @@ export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
         `slots must be a positive integer, got ${slots}`,
       );
     }
+    if (!Number.isInteger(maxParticipants) || maxParticipants < 2) {
+      throw new SfuError(
+        SfuErrorCode.InvalidOption,
+        `maxParticipants must be an integer of at least 2, got ${maxParticipants}`,
+      );
+    }
+    this.#maxParticipants = maxParticipants;
     if (!(speakingTimeoutMs > 0)) {
       throw new SfuError(SfuErrorCode.InvalidOption, 'speakingTimeoutMs must be positive');
     }
@@ -146,6 +167,7 @@ export class WeriftMediaBackend implements MediaBackend<SdpDialect> {
         headerExtensions: { audio: [useAudioLevelIndication()] },
       },
       slots: this.#slots,
+      maxParticipants: this.#maxParticipants,
       speakingTimeoutMs: this.#speakingTimeoutMs,
       speakingThresholdDbov: this.#speakingThresholdDbov,
       clock: this.#clock,

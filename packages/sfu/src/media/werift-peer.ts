@@ -24,6 +24,8 @@ export interface WeriftSlot {
  * `slotCount` send-only slots.
  */
 export class WeriftPeer {
+  /** The participant. */
+  readonly id: string;
   readonly pc: RTCPeerConnection;
   /** The receive-only section the participant's microphone arrives on. */
   readonly uplink: RTCRtpTransceiver;
@@ -40,7 +42,13 @@ export class WeriftPeer {
    * @param slotCount - send-only slots to offer.
    * @param onRtp - called with every RTP packet the participant sends up.
    */
-  constructor(config: RTCPeerConnectionConfig, slotCount: number, onRtp: (rtp: RtpPacket) => void) {
+  constructor(
+    id: string,
+    config: RTCPeerConnectionConfig,
+    slotCount: number,
+    onRtp: (rtp: RtpPacket) => void,
+  ) {
+    this.id = id;
     this.pc = new RTCPeerConnection(config);
     const uplink = this.pc.addTransceiver('audio', { direction: 'recvonly' });
     this.uplink = uplink;
@@ -102,6 +110,24 @@ export class WeriftPeer {
   }
 
   /**
+   * Makes slot `index` carry `sourcePeerId` instead of its current source, if any (the last-N
+   * policy reclaiming a silent source's slot for a new speaker).
+   *
+   * @param index - the slot's index in {@link WeriftPeer.slots}.
+   * @param sourcePeerId - the participant to carry.
+   * @returns the slot.
+   */
+  rebind(index: number, sourcePeerId: string): WeriftSlot {
+    const slot = this.slots[index];
+    if (!slot) throw new RangeError(`no slot ${index}`);
+    if (slot.sourcePeerId !== null) this.#bySource.delete(slot.sourcePeerId);
+    slot.sourcePeerId = sourcePeerId;
+    slot.forwarder.rebase();
+    this.#bySource.set(sourcePeerId, slot);
+    return slot;
+  }
+
+  /**
    * Frees the slot carrying `sourcePeerId`.
    *
    * @param sourcePeerId - the participant that left.
@@ -130,9 +156,13 @@ export class WeriftPeer {
    * @param sourcePeerId - the participant that sent the packet.
    * @param rtp - the source packet (not mutated, shared by every receiver).
    * @param now - the current wall-clock time in ms.
+   * @returns whether a slot carried it.
    */
-  forward(sourcePeerId: string, rtp: RtpPacket, now: number): void {
-    this.#bySource.get(sourcePeerId)?.forwarder.forward(rtp, now);
+  forward(sourcePeerId: string, rtp: RtpPacket, now: number): boolean {
+    const slot = this.#bySource.get(sourcePeerId);
+    if (!slot) return false;
+    slot.forwarder.forward(rtp, now);
+    return true;
   }
 
   /** Closes the peer connection. */

@@ -4,6 +4,7 @@ import type { RTCPeerConnectionConfig, RtpPacket } from 'werift';
 import { SfuError, SfuErrorCode } from '../errors.js';
 import { isVoiced } from './audio-level.js';
 import type { MediaRoom, MediaRoomEvents, SdpConsumer, SdpDialect } from './media-backend.js';
+import { slotToReclaim } from './slot-reclaim.js';
 import { SpeakingDetector } from './speaking-detector.js';
 import { WeriftPeer, type WeriftSlot } from './werift-peer.js';
 
@@ -11,6 +12,7 @@ import { WeriftPeer, type WeriftSlot } from './werift-peer.js';
 export interface WeriftRoomSettings {
   readonly peerConfig: RTCPeerConnectionConfig;
   readonly slots: number;
+  readonly maxParticipants: number;
   readonly speakingTimeoutMs: number;
   readonly speakingThresholdDbov: number;
   readonly clock: Clock;
@@ -34,6 +36,8 @@ export class WeriftMediaRoom
   readonly #peers = new Map<string, WeriftPeer>();
   /** Peers whose offer is done; only they are bound to each other. */
   readonly #ready = new Set<string>();
+  /** When each participant last sent voice, for the last-N slot policy. */
+  readonly #lastVoicedAt = new Map<string, number>();
   readonly #settings: WeriftRoomSettings;
   readonly #speaking: SpeakingDetector;
   #closed = false;
@@ -65,10 +69,10 @@ export class WeriftMediaRoom
     if (this.#peers.has(peerId)) {
       throw new SfuError(SfuErrorCode.DuplicatePeer, `peer ${peerId} is already in the room`);
     }
-    if (this.#peers.size >= this.#settings.slots + 1) {
+    if (this.#peers.size >= this.#settings.maxParticipants) {
       throw new SfuError(SfuErrorCode.ChannelFull, `room ${this.channelId} is full`);
     }
-    const peer = new WeriftPeer(this.#settings.peerConfig, this.#settings.slots, (rtp) =>
+    const peer = new WeriftPeer(peerId, this.#settings.peerConfig, this.#settings.slots, (rtp) =>
       this.#onRtp(peerId, rtp),
     );
     this.#peers.set(peerId, peer);
@@ -130,6 +134,7 @@ export class WeriftMediaRoom
     this.#peers.delete(peerId);
     this.#ready.delete(peerId);
     this.#speaking.stop(peerId);
+    this.#lastVoicedAt.delete(peerId);
     for (const [otherId, other] of this.#peers) {
       const freed = other.unbind(peerId);
       if (freed) this.#emitSafely('consumer', otherId, consumerOf(freed));
@@ -149,6 +154,7 @@ export class WeriftMediaRoom
     const peers = [...this.#peers.values()];
     this.#peers.clear();
     this.#ready.clear();
+    this.#lastVoicedAt.clear();
     this.#settings.onClose();
     await Promise.all(peers.map((peer) => peer.close()));
   }
@@ -156,13 +162,35 @@ export class WeriftMediaRoom
   #onRtp(peerId: string, rtp: RtpPacket): void {
     const sender = this.#peers.get(peerId);
     if (!sender?.producing || !sender.canSpeak) return;
-    if (isVoiced(rtp, sender.audioLevelId, this.#settings.speakingThresholdDbov)) {
-      this.#speaking.packet(peerId);
-    }
     const now = this.#settings.clock.now();
-    for (const other of this.#peers.values()) {
-      if (other !== sender) other.forward(peerId, rtp, now);
+    const voiced = isVoiced(rtp, sender.audioLevelId, this.#settings.speakingThresholdDbov);
+    if (voiced) {
+      this.#speaking.packet(peerId);
+      this.#lastVoicedAt.set(peerId, now);
     }
+    for (const other of this.#peers.values()) {
+      if (other === sender || other.forward(peerId, rtp, now)) continue;
+      if (voiced && this.#ready.has(other.id)) this.#claimSlot(other, peerId, rtp, now);
+    }
+  }
+
+  /**
+   * Gives a speaker a slot in a listener's session that carries no slot for it (a room larger
+   * than `slots + 1`): a free slot, else the one whose source has been silent longest, past the
+   * speaking timeout. When everyone the listener hears is still talking, it does not hear this
+   * speaker until one of them stops.
+   */
+  #claimSlot(listener: WeriftPeer, speakerId: string, rtp: RtpPacket, now: number): void {
+    const index = slotToReclaim(
+      listener.slots,
+      (peerId) => this.#lastVoicedAt.get(peerId),
+      now,
+      this.#settings.speakingTimeoutMs,
+    );
+    if (index === undefined) return;
+    const slot = listener.rebind(index, speakerId);
+    this.#emitSafely('consumer', listener.id, consumerOf(slot));
+    listener.forward(speakerId, rtp, now);
   }
 
   #peer(peerId: string): WeriftPeer {
