@@ -143,7 +143,11 @@ export class WeriftMediaRoom
   }
 
   setCanSpeak(peerId: string, canSpeak: boolean): void {
-    this.#peer(peerId).canSpeak = canSpeak;
+    const peer = this.#peer(peerId);
+    if (canSpeak && !peer.canSpeak) {
+      for (const other of this.#peers.values()) other.slotOf(peerId)?.forwarder.rebase();
+    }
+    peer.canSpeak = canSpeak;
     if (!canSpeak) this.#speaking.stop(peerId);
   }
 

@@ -100,6 +100,10 @@ describe('WeriftMediaBackend on 127.0.0.1', () => {
       ...range(0, PACKETS),
       ...range(PACKETS + 20, PACKETS + 40),
     ]);
+    const carolSeq = alice.from('carol').map((packet) => packet.sequenceNumber);
+    expect(new Set(carolSeq.slice(1).map((seq, i) => (seq - (carolSeq[i] ?? 0)) & 0xffff))).toEqual(
+      new Set([1]),
+    );
     expectStream(carol, 'alice', range(0, PACKETS + 40));
     expect(
       routes.filter(([, route]) => route.sourcePeerId === null).map(([peerId]) => peerId),
