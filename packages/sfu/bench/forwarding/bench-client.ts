@@ -8,7 +8,7 @@ import {
   serializeAudioLevelIndication,
   useAudioLevelIndication,
 } from 'werift';
-import { LOOPBACK_PEER_CONFIG } from '../../test/support/werift-client.js';
+import { LOOPBACK_PEER_CONFIG, weriftConnected } from '../../test/support/werift-client.js';
 
 /** A voiced RFC 6464 level, so the SFU's speaking detector does its per-packet work. */
 const AUDIO_LEVEL_DBOV = -30;
@@ -126,19 +126,8 @@ export class BenchClient {
   }
 
   /** Resolves once ICE and DTLS are up. */
-  async connected(): Promise<void> {
-    if (this.pc.connectionState === 'connected') return;
-    await new Promise<void>((resolve, reject) => {
-      const { unSubscribe } = this.pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') {
-          unSubscribe();
-          resolve();
-        } else if (state === 'failed' || state === 'closed') {
-          unSubscribe();
-          reject(new Error(`${this.id}: connection ${state}`));
-        }
-      });
-    });
+  connected(): Promise<void> {
+    return weriftConnected(this.pc, this.id);
   }
 
   /** Sends one packet stamped with the current time. */

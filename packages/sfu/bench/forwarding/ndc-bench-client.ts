@@ -1,4 +1,5 @@
 import { Audio, PeerConnection, type Track } from 'node-datachannel';
+import { ndcConnected } from '../../test/support/ndc-client.js';
 import { sharedNow } from './bench-client.js';
 
 const RTP_HEADER_BYTES = 12;
@@ -89,18 +90,8 @@ export class NdcBenchClient {
   }
 
   /** Resolves once ICE and DTLS are up and the uplink is open. */
-  async connected(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const check = (state: string): void => {
-        if (state === 'connected' && this.#uplink?.isOpen()) resolve();
-        else if (state === 'failed' || state === 'closed') {
-          reject(new Error(`${this.id}: connection ${state}`));
-        }
-      };
-      this.#pc.onStateChange(check);
-      this.#uplink?.onOpen(() => check(this.#pc.state()));
-      check(this.#pc.state());
-    });
+  connected(): Promise<void> {
+    return ndcConnected(this.#pc, this.#uplink, this.id);
   }
 
   /** Sends one 80–160-byte packet stamped with the current time. */

@@ -9,6 +9,32 @@ interface RtpFields {
   readonly payload: Buffer;
 }
 
+/**
+ * Resolves once a libdatachannel peer connection is up and its uplink track is open.
+ *
+ * @param pc - the connection.
+ * @param uplink - the track the client sends on, once added.
+ * @param id - names the peer in the error.
+ * @throws when the connection fails or closes first.
+ */
+export function ndcConnected(
+  pc: PeerConnection,
+  uplink: Track | undefined,
+  id: string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = (state: string): void => {
+      if (state === 'connected' && uplink?.isOpen()) resolve();
+      else if (state === 'failed' || state === 'closed') {
+        reject(new Error(`${id}: connection ${state}`));
+      }
+    };
+    pc.onStateChange(check);
+    uplink?.onOpen(() => check(pc.state()));
+    check(pc.state());
+  });
+}
+
 /** One packet a {@link NdcTestClient} received, decoded from the test payload `<senderId>:<counter>`. */
 export interface NdcReceivedPacket {
   readonly mid: string;
@@ -151,18 +177,8 @@ export class NdcTestClient {
   }
 
   /** Resolves once ICE and DTLS are up and the uplink track is open. */
-  async connected(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const check = (state: string): void => {
-        if (state === 'connected' && this.#uplink?.isOpen()) resolve();
-        else if (state === 'failed' || state === 'closed') {
-          reject(new Error(`${this.id} connection ${state}`));
-        }
-      };
-      this.pc.onStateChange(check);
-      this.#uplink?.onOpen(() => check(this.pc.state()));
-      check(this.pc.state());
-    });
+  connected(): Promise<void> {
+    return ndcConnected(this.pc, this.#uplink, this.id);
   }
 
   /**

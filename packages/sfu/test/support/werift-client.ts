@@ -20,6 +20,28 @@ export const LOOPBACK_PEER_CONFIG: RTCPeerConnectionConfig = {
     pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1',
 };
 
+/**
+ * Resolves once a werift peer connection's ICE and DTLS are up.
+ *
+ * @param pc - the connection.
+ * @param id - names the peer in the error.
+ * @throws when the connection fails or closes first.
+ */
+export async function weriftConnected(pc: RTCPeerConnection, id: string): Promise<void> {
+  if (pc.connectionState === 'connected') return;
+  await new Promise<void>((resolve, reject) => {
+    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') {
+        unSubscribe();
+        resolve();
+      } else if (state === 'failed' || state === 'closed') {
+        unSubscribe();
+        reject(new Error(`${id}: connection ${state}`));
+      }
+    });
+  });
+}
+
 /** One received packet, decoded from the test payload `<senderId>:<counter>`. */
 export interface ReceivedPacket {
   readonly mid: string;
@@ -81,19 +103,8 @@ export class WeriftTestClient {
   }
 
   /** Resolves once ICE and DTLS are up. */
-  async connected(): Promise<void> {
-    if (this.pc.connectionState === 'connected') return;
-    await new Promise<void>((resolve, reject) => {
-      const { unSubscribe } = this.pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') {
-          unSubscribe();
-          resolve();
-        } else if (state === 'failed' || state === 'closed') {
-          unSubscribe();
-          reject(new Error(`${this.id} connection ${state}`));
-        }
-      });
-    });
+  connected(): Promise<void> {
+    return weriftConnected(this.pc, this.id);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   readOptional,
   readRecord,
   readString,
+  type SignalRecord,
 } from './signal-reader.js';
 
 /**
@@ -98,6 +99,20 @@ function readFeedback(value: unknown, path: string): ms.RtcpFeedback[] {
   });
 }
 
+/** The optional fields a codec capability and a codec's parameters share. */
+type CodecOptions = Pick<ms.RtpCodecParameters, 'channels' | 'parameters' | 'rtcpFeedback'>;
+
+function readCodecOptions(record: SignalRecord, path: string): CodecOptions {
+  const options: CodecOptions = {};
+  const channels = readOptional(record, 'channels', path, (v, p) => readInteger(v, p, 1, 255));
+  if (channels !== undefined) options.channels = channels;
+  const parameters = readOptional(record, 'parameters', path, readParameters);
+  if (parameters !== undefined) options.parameters = parameters;
+  const rtcpFeedback = readOptional(record, 'rtcpFeedback', path, readFeedback);
+  if (rtcpFeedback !== undefined) options.rtcpFeedback = rtcpFeedback;
+  return options;
+}
+
 function readCodecCapability(value: unknown, path: string): ms.RtpCodecCapability {
   const record = readRecord(value, path);
   const kind = readOneOf(record['kind'], `${path}.kind`, MEDIA_KINDS);
@@ -112,13 +127,7 @@ function readCodecCapability(value: unknown, path: string): ms.RtpCodecCapabilit
     ),
     clockRate: readInteger(record['clockRate'], `${path}.clockRate`, 1, UINT32_MAX),
   };
-  const channels = readOptional(record, 'channels', path, (v, p) => readInteger(v, p, 1, 255));
-  if (channels !== undefined) codec.channels = channels;
-  const parameters = readOptional(record, 'parameters', path, readParameters);
-  if (parameters !== undefined) codec.parameters = parameters;
-  const rtcpFeedback = readOptional(record, 'rtcpFeedback', path, readFeedback);
-  if (rtcpFeedback !== undefined) codec.rtcpFeedback = rtcpFeedback;
-  return codec;
+  return Object.assign(codec, readCodecOptions(record, path));
 }
 
 function readKnownUri(value: unknown, path: string): ms.RtpHeaderExtensionUri | undefined {
@@ -184,13 +193,7 @@ function readCodecParameters(
     payloadType: readInteger(record['payloadType'], `${path}.payloadType`, 0, PAYLOAD_TYPE_MAX),
     clockRate: readInteger(record['clockRate'], `${path}.clockRate`, 1, UINT32_MAX),
   };
-  const channels = readOptional(record, 'channels', path, (v, p) => readInteger(v, p, 1, 255));
-  if (channels !== undefined) codec.channels = channels;
-  const parameters = readOptional(record, 'parameters', path, readParameters);
-  if (parameters !== undefined) codec.parameters = parameters;
-  const rtcpFeedback = readOptional(record, 'rtcpFeedback', path, readFeedback);
-  if (rtcpFeedback !== undefined) codec.rtcpFeedback = rtcpFeedback;
-  return codec;
+  return Object.assign(codec, readCodecOptions(record, path));
 }
 
 function readHeaderExtensionParameters(
