@@ -1,14 +1,16 @@
 import {
   MediaStreamTrack,
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RTP_EXTENSION_URI,
+  type RTCPeerConnection,
   RtpHeader,
   RtpPacket,
   serializeAudioLevelIndication,
-  useAudioLevelIndication,
 } from 'werift';
-import { LOOPBACK_PEER_CONFIG, weriftConnected } from '../../test/support/werift-client.js';
+import {
+  answerSendingOn,
+  audioLevelIdOf,
+  weriftClientConnection,
+  weriftConnected,
+} from '../../test/support/werift-client.js';
 
 /** A voiced RFC 6464 level, so the SFU's speaking detector does its per-packet work. */
 const AUDIO_LEVEL_DBOV = -30;
@@ -96,15 +98,7 @@ export class BenchClient {
   constructor(id: string, ssrc: number, onSentAt: (sentAt: number) => void) {
     this.id = id;
     this.#source = new OpusLikeSource(ssrc, ssrc & 0xffff);
-    this.pc = new RTCPeerConnection({
-      ...LOOPBACK_PEER_CONFIG,
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }),
-        ],
-      },
-      headerExtensions: { audio: [useAudioLevelIndication()] },
-    });
+    this.pc = weriftClientConnection();
     receiveStamps(this.pc, onSentAt);
   }
 
@@ -113,16 +107,9 @@ export class BenchClient {
    * @returns the answer, sending on the first section.
    */
   async answer(offer: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    const uplink = this.pc.getTransceivers()[0];
-    if (!uplink) throw new Error(`${this.id}: the offer has no sections`);
-    uplink.setDirection('sendonly');
-    await uplink.sender.replaceTrack(this.#track);
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
-    this.#audioLevelId = uplink.headerExtensions.find(
-      (extension) => extension.uri === RTP_EXTENSION_URI.audioLevelIndication,
-    )?.id;
-    return this.pc.localDescription?.sdp ?? '';
+    const { sdp, uplink } = await answerSendingOn(this.pc, offer, this.#track, this.id);
+    this.#audioLevelId = audioLevelIdOf(uplink);
+    return sdp;
   }
 
   /** Resolves once ICE and DTLS are up. */

@@ -3,6 +3,7 @@ import {
   RTCPeerConnection,
   type RTCPeerConnectionConfig,
   RTCRtpCodecParameters,
+  type RTCRtpTransceiver,
   RTP_EXTENSION_URI,
   RtpHeader,
   RtpPacket,
@@ -19,6 +20,58 @@ export const LOOPBACK_PEER_CONFIG: RTCPeerConnectionConfig = {
   iceFilterCandidatePair: (pair) =>
     pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1',
 };
+
+/**
+ * A werift client connection as the SFU expects one: loopback ICE, Opus 48 kHz stereo, RFC 6464
+ * audio levels.
+ *
+ * @returns a new peer connection (fresh codec objects: werift writes payload types into them).
+ */
+export function weriftClientConnection(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    ...LOOPBACK_PEER_CONFIG,
+    codecs: {
+      audio: [
+        new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }),
+      ],
+    },
+    headerExtensions: { audio: [useAudioLevelIndication()] },
+  });
+}
+
+/**
+ * Answers the SFU's offer, sending `track` on its first (uplink) section.
+ *
+ * @param pc - the client connection.
+ * @param offer - the SFU's offer.
+ * @param track - what the client sends.
+ * @param id - names the client in the error.
+ * @returns the answer SDP and the uplink section.
+ */
+export async function answerSendingOn(
+  pc: RTCPeerConnection,
+  offer: string,
+  track: MediaStreamTrack,
+  id: string,
+): Promise<{ sdp: string; uplink: RTCRtpTransceiver }> {
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  const uplink = pc.getTransceivers()[0];
+  if (!uplink) throw new Error(`${id}: the offer has no sections`);
+  uplink.setDirection('sendonly');
+  await uplink.sender.replaceTrack(track);
+  await pc.setLocalDescription(await pc.createAnswer());
+  return { sdp: pc.localDescription?.sdp ?? '', uplink };
+}
+
+/**
+ * @param transceiver - a negotiated section.
+ * @returns the id of its RFC 6464 audio-level extension, if negotiated.
+ */
+export function audioLevelIdOf(transceiver: RTCRtpTransceiver): number | undefined {
+  return transceiver.headerExtensions.find(
+    (extension) => extension.uri === RTP_EXTENSION_URI.audioLevelIndication,
+  )?.id;
+}
 
 /**
  * Resolves once a werift peer connection's ICE and DTLS are up.
@@ -67,15 +120,7 @@ export class WeriftTestClient {
 
   constructor(id: string) {
     this.id = id;
-    this.pc = new RTCPeerConnection({
-      ...LOOPBACK_PEER_CONFIG,
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }),
-        ],
-      },
-      headerExtensions: { audio: [useAudioLevelIndication()] },
-    });
+    this.pc = weriftClientConnection();
     this.pc.onTrack.subscribe((track) => {
       const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track === track);
       track.onReceiveRtp.subscribe((rtp) => {
@@ -93,13 +138,7 @@ export class WeriftTestClient {
 
   /** Answers the server's offer, sending on its first section. */
   async answer(offer: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    const uplink = this.pc.getTransceivers()[0];
-    if (!uplink) throw new Error('the offer has no sections');
-    uplink.setDirection('sendonly');
-    await uplink.sender.replaceTrack(this.#track);
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
-    return this.pc.localDescription?.sdp ?? '';
+    return (await answerSendingOn(this.pc, offer, this.#track, this.id)).sdp;
   }
 
   /** Resolves once ICE and DTLS are up. */
@@ -122,11 +161,8 @@ export class WeriftTestClient {
       marker: false,
     });
     if (levelDbov !== undefined) {
-      const id = this.pc
-        .getTransceivers()[0]
-        ?.headerExtensions.find(
-          (extension) => extension.uri === RTP_EXTENSION_URI.audioLevelIndication,
-        )?.id;
+      const uplink = this.pc.getTransceivers()[0];
+      const id = uplink && audioLevelIdOf(uplink);
       if (id === undefined) throw new Error(`${this.id} did not negotiate audio levels`);
       header.extensions = [{ id, payload: serializeAudioLevelIndication(-levelDbov) }];
     }
